@@ -1,0 +1,29 @@
+# rectify — PGXS build.  `make && make install` builds against the pg_config
+# on PATH (PG_CONFIG=... to choose another).  The tests are run by
+# scripts/test.sh, which starts its own temporary clusters.
+
+EXTENSION = rectify
+EXTVERSION = 0.1
+
+MODULE_big = rectify
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# The 0.1 install script is assembled from one SQL file per concern.  Once a
+# version is released its fragments are frozen: later changes go in upgrade
+# scripts (rectify--A--B.sql), listed in DATA.
+SQL_FRAGMENTS = $(sort $(wildcard src/sql/*.sql))
+DATA_built = rectify--$(EXTVERSION).sql
+DATA = $(filter-out rectify--$(EXTVERSION).sql,$(wildcard rectify--*--*.sql))
+
+# pg_regress tests: every sql/*.sql, in the order given by test/schedule.
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers
+EXTRA_CLEAN = results regression.diffs regression.out tmp_check
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+rectify--$(EXTVERSION).sql: $(SQL_FRAGMENTS)
+	cat $^ > $@

@@ -1,0 +1,71 @@
+/*
+ * rectify.h — declarations shared by rectify's C files.
+ *
+ * Each SQL type has its representation, its Datum macros and its parser
+ * here; the parsers take an error_ok flag so the same code serves input
+ * functions (which raise) and probing callers (which want a yes/no).
+ */
+#ifndef RECTIFY_H
+#define RECTIFY_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "utils/date.h"
+
+/* ----------------------------------------------------------------
+ * rectify.deadline (整改时限): 8 bytes, passed by value.
+ *
+ *   bits  0..31  value: a DateADT for DL_DATE, 0 otherwise (a count for
+ *                the relative kinds reserved below)
+ *   bits 32..39  kind (DeadlineKind)
+ *   bits 40..47  flags (DLF_*)
+ *   bits 48..63  zero: reserved for a format version
+ *
+ * Relative forms ("15 workdays", "30 days") get kinds of their own later
+ * without touching the bits of values already on disk.
+ * ---------------------------------------------------------------- */
+typedef int64 Deadline;
+
+typedef enum DeadlineKind
+{
+	DL_DATE = 1,				/* a fixed date, e.g. 2021-12-31 */
+	DL_IMMEDIATE = 2,			/* 立行立改 / 立即整改 */
+	DL_ONGOING = 3				/* 持续推进 / 长期坚持: no end date */
+	/* 4 and 5 are reserved for calendar-day and working-day counts */
+} DeadlineKind;
+
+#define DLF_SUSTAIN		0x01	/* date, then sustained (长期坚持、防止反弹) */
+#define DLF_ONGOING		0x02	/* immediate, then ongoing (立行立改,持续推进) */
+#define DLF_ALL			(DLF_SUSTAIN | DLF_ONGOING)
+
+#define DL_MAKE(kind, flags, value) \
+	((Deadline) (((uint64) (uint8) (flags) << 40) | ((uint64) (uint8) (kind) << 32) | \
+				 (uint64) (uint32) (value)))
+#define DL_KIND(d)		((int) (((uint64) (d) >> 32) & 0xFF))
+#define DL_FLAGS(d)		((int) (((uint64) (d) >> 40) & 0xFF))
+#define DL_VALUE(d)		((int32) (uint32) ((uint64) (d) & 0xFFFFFFFF))
+#define DL_RESERVED(d)	((int) (((uint64) (d) >> 48) & 0xFFFF))
+
+#define DL_IS_ONGOING(d) \
+	(DL_KIND(d) == DL_ONGOING || (DL_FLAGS(d) & DLF_ONGOING) != 0)
+
+#define DatumGetDeadline(X)		((Deadline) DatumGetInt64(X))
+#define DeadlineGetDatum(X)		Int64GetDatum(X)
+#define PG_GETARG_DEADLINE(n)	DatumGetDeadline(PG_GETARG_DATUM(n))
+#define PG_RETURN_DEADLINE(x)	return DeadlineGetDatum(x)
+
+extern bool parse_deadline(const char *str, bool error_ok, Deadline *result);
+
+/* ----------------------------------------------------------------
+ * rectify.region: a GB/T 2260 six-digit code, stored as int32 by value.
+ * ---------------------------------------------------------------- */
+typedef int32 Region;
+
+#define DatumGetRegion(X)		((Region) DatumGetInt32(X))
+#define RegionGetDatum(X)		Int32GetDatum(X)
+#define PG_GETARG_REGION(n)		DatumGetRegion(PG_GETARG_DATUM(n))
+#define PG_RETURN_REGION(x)		return RegionGetDatum(x)
+
+extern bool parse_region(const char *str, bool error_ok, Region *result);
+
+#endif							/* RECTIFY_H */
