@@ -4,12 +4,19 @@
 #   1. pg_regress   sql/*.sql against expected/*.out (order: test/schedule)
 #   2. isolation    test/isolation/specs/*.spec
 #   3. TAP          test/t/*.pl (restart, dump/restore, pg_cron firing, ...)
-# Exits non-zero if anything fails.  Usage: scripts/test.sh
+# Exits non-zero if anything fails.
+#
+# Usage: scripts/test.sh            the whole suite
+#        scripts/test.sh NAME...    only these pg_regress tests (a quick loop
+#                                   while developing; CI runs the whole suite)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 
 ensure_packages || exit 1
+# One run at a time per machine: the extension is installed system-wide.
+exec 9>/tmp/rectify-install.lock
+flock 9
 build_and_install || exit 1
 
 PGXS_DIR=$("$PG_CONFIG" --pkglibdir)/pgxs
@@ -29,9 +36,13 @@ as_pg "$PGXS_DIR/src/test/regress/pg_regress" \
 	--temp-instance="$OUT/regress-instance" --temp-config=test/regress.conf \
 	--bindir="$PG_BINDIR" --inputdir=. --outputdir="$OUT/regress" \
 	--encoding=UTF8 --no-locale --port=54321 \
-	--schedule=test/schedule 2>&1 | tee "$OUT/regress.log"
+	${*:---schedule=test/schedule} 2>&1 | tee "$OUT/regress.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; cat "$OUT/regress/regression.diffs" 2>/dev/null; }
 count_results "$OUT/regress.log"
+if [ $# -gt 0 ]; then
+	echo "rectify: $passed passed, $failed failed (pg_regress only: $*)"
+	exit $status
+fi
 
 echo "== isolation"
 specs=$(cd test/isolation/specs && ls *.spec | sed 's/\.spec$//')
