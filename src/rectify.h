@@ -68,4 +68,42 @@ typedef int32 Region;
 
 extern bool parse_region(const char *str, bool error_ok, Region *result);
 
+/* ----------------------------------------------------------------
+ * rectify.emission (src/emission.c): an amount of exactly one pollutant,
+ * 16 bytes, passed by reference (INTERNALLENGTH 16, ALIGNMENT double).
+ *
+ * The amount is integer grams, so sums never drift; the pollutant code is
+ * the first sort key.  The codes are stored on disk: never renumber them.
+ * `reserved` is zero in every value (in, recv and every function make
+ * sure of it); it is room for later use, e.g. the unit a value was typed in.
+ * ---------------------------------------------------------------- */
+typedef enum Pollutant
+{
+	POL_COD = 1,				/* 化学需氧量 chemical oxygen demand */
+	POL_NH3N = 2,				/* 氨氮 ammonia nitrogen */
+	POL_TN = 3,					/* 总氮 total nitrogen */
+	POL_TP = 4,					/* 总磷 total phosphorus */
+	POL_SO2 = 5,				/* 二氧化硫 sulphur dioxide */
+	POL_NOX = 6,				/* 氮氧化物 nitrogen oxides */
+	POL_VOCS = 7,				/* 挥发性有机物 volatile organic compounds */
+	POL_PM = 8,					/* 颗粒物 particulate matter */
+	POL_CO2 = 9					/* 二氧化碳 carbon dioxide */
+} Pollutant;
+
+#define POLLUTANT_MAX	POL_CO2
+
+typedef struct Emission
+{
+	int64		grams;			/* amount in grams; negative is allowed */
+	int32		pollutant;		/* a Pollutant code */
+	int32		reserved;		/* always zero */
+} Emission;
+
+#define DatumGetEmissionP(X)		((Emission *) DatumGetPointer(X))
+#define EmissionPGetDatum(X)		PointerGetDatum(X)
+#define PG_GETARG_EMISSION_P(n)		DatumGetEmissionP(PG_GETARG_DATUM(n))
+#define PG_RETURN_EMISSION_P(x)		return EmissionPGetDatum(x)
+
+extern bool parse_emission(const char *str, bool error_ok, Emission *result);
+
 #endif							/* RECTIFY_H */
