@@ -693,19 +693,16 @@ static const char *const state_labels[DS_COUNT] = {
 };
 
 /*
- * The deadline state as of asof.  An item closed after asof is still open
- * as of asof, which is what makes time travel work.
+ * The state of an item due on due (has_due false: ongoing) as of asof.  An
+ * item closed after asof is still open as of asof, which is what makes
+ * time travel work.
  */
 static DeadlineState
-compute_state(Deadline d, DateADT assigned, bool closed_null, DateADT closed,
-			  DateADT asof, int32 warning_days, int32 immediate_days)
+state_for_due(bool has_due, DateADT due, bool closed_null, DateADT closed,
+			  DateADT asof, int32 warning_days)
 {
-	DateADT		due;
-	bool		has_due;
-
 	check_finite(asof, "asof");
 	check_day_count(warning_days, "warning_days");
-	has_due = resolve_due(d, assigned, immediate_days, &due);
 
 	if (!closed_null && closed <= asof)
 		return (!has_due || closed <= due) ? DS_CLOSED_ON_TIME : DS_CLOSED_LATE;
@@ -769,15 +766,40 @@ deadline_state(PG_FUNCTION_ARGS)
 {
 	Deadline	d;
 	DeadlineState st;
+	DateADT		due = 0;
+	bool		has_due;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(5))
 		PG_RETURN_NULL();
 	d = PG_GETARG_DEADLINE(0);
 	if (PG_ARGISNULL(1) && DL_KIND(d) == DL_IMMEDIATE && !DL_IS_ONGOING(d))
 		PG_RETURN_NULL();
-	st = compute_state(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+	has_due = resolve_due(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+						  PG_GETARG_INT32(5), &due);
+	st = state_for_due(has_due, due,
 					   PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
-					   PG_GETARG_DATEADT(3), PG_GETARG_INT32(4), PG_GETARG_INT32(5));
+					   PG_GETARG_DATEADT(3), PG_GETARG_INT32(4));
+	PG_RETURN_OID(state_label_oids(fcinfo)[st]);
+}
+
+/*
+ * due_state(due, closed, asof, warning_days): the same states for a due
+ * date already resolved (NULL due = ongoing).  The ledger stores resolved
+ * due dates, so its views use this one.
+ */
+PG_FUNCTION_INFO_V1(deadline_due_state);
+Datum
+deadline_due_state(PG_FUNCTION_ARGS)
+{
+	DeadlineState st;
+
+	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	if (!PG_ARGISNULL(0))
+		check_finite(PG_GETARG_DATEADT(0), "due date");
+	st = state_for_due(!PG_ARGISNULL(0), PG_ARGISNULL(0) ? 0 : PG_GETARG_DATEADT(0),
+					   PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+					   PG_GETARG_DATEADT(2), PG_GETARG_INT32(3));
 	PG_RETURN_OID(state_label_oids(fcinfo)[st]);
 }
 

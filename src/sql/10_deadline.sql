@@ -148,3 +148,10 @@ CREATE FUNCTION rectify.deadline_kind(rectify.deadline) RETURNS text
   AS 'MODULE_PATHNAME', 'deadline_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.deadline_kind(rectify.deadline) IS
   'date, immediate or ongoing';
+
+CREATE FUNCTION rectify.due_state(due date, closed date, asof date DEFAULT rectify.today(),
+                                  warning_days integer DEFAULT 15)
+  RETURNS rectify.deadline_state AS 'MODULE_PATHNAME', 'deadline_due_state'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.due_state(date, date, date, integer) IS
+  'the deadline state for a due date already resolved (NULL due = ongoing), as the ledger stores it';
