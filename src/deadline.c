@@ -29,8 +29,6 @@
 
 #include "rectify.h"
 
-PG_MODULE_MAGIC;
-
 #define DEADLINE_HINT \
 	"Accepted forms: a date (2021-12-31, 2021年12月31日, 2021年12月31日前); " \
 	"a month, due on its last day (2022-09, 2022年9月, 2024年12月底); " \
