@@ -1,0 +1,904 @@
+/*
+ * deadline.c — the rectify.deadline type (整改时限) and the deadline
+ * arithmetic built on it: due dates, deadline states, days overdue and
+ * time-proportional progress (序时进度).
+ *
+ * Rectification plans write deadlines as free text: "2021年12月31日",
+ * "2022年9月", "立行立改,持續推進", "2021年12月31日(長期堅持、防止反彈)".
+ * The parser folds full-width punctuation and traditional characters into
+ * one alphabet, cuts the text into a few tokens, and accepts only the
+ * token sequences that mean something.  Values are 8 bytes, passed by value
+ * (layout in rectify.h).
+ */
+#include "postgres.h"
+
+#include <limits.h>
+
+#include "catalog/namespace.h"
+#include "catalog/pg_enum.h"
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "datatype/timestamp.h"
+#include "libpq/pqformat.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/datetime.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/syscache.h"
+
+#include "rectify.h"
+
+#define DEADLINE_HINT \
+	"Accepted forms: a date (2021-12-31, 2021年12月31日, 2021年12月31日前); " \
+	"a month, due on its last day (2022-09, 2022年9月, 2024年12月底); " \
+	"a year end (2020年底); immediate (立行立改, 立即整改); " \
+	"ongoing (持续推进, 长期坚持); a date with a sustain clause " \
+	"(2021-12-31, sustain; 2021年12月31日(长期坚持、防止反弹); 2022年12月31日,并长期坚持); " \
+	"immediate, ongoing (立行立改,持续推进). Traditional characters are accepted too."
+
+/* Years a deadline may name: four digits, so the output always re-parses. */
+#define DL_MIN_YEAR 1000
+#define DL_MAX_YEAR 9999
+
+/* ----------------------------------------------------------------
+ * Parsing
+ * ---------------------------------------------------------------- */
+
+typedef enum TokenKind
+{
+	TK_DATE,					/* a resolved date */
+	TK_IMMEDIATE,				/* 立行立改 / 立即整改 / immediate */
+	TK_ONGOING,					/* 持续推进 / 长期坚持 / ongoing */
+	TK_REBOUND,					/* 防止反弹: keep the fix from coming back */
+	TK_SUSTAIN,					/* English "sustain" */
+	TK_AND						/* 并 / 且 / and: must introduce a clause */
+} TokenKind;
+
+#define MAX_TOKENS 8
+
+typedef struct Scanner
+{
+	const char *input;			/* the text as given, for messages */
+	pg_wchar   *cp;				/* folded code points */
+	int			len;
+	int			pos;
+	bool		error_ok;
+	bool		bad_date;		/* set when the failure is an impossible date */
+} Scanner;
+
+/*
+ * Fold one code point into the alphabet the scanner matches: full-width
+ * forms to ASCII, ideographic punctuation to its ASCII role, ASCII to lower
+ * case, and the traditional characters of the deadline phrases to their
+ * simplified forms (plans from Hong Kong, Taiwan and many re-posts use them).
+ */
+static pg_wchar
+fold_codepoint(pg_wchar c)
+{
+	if (c >= 0xFF01 && c <= 0xFF5E)
+		c -= 0xFEE0;			/* full-width ASCII */
+	switch (c)
+	{
+		case 0x3000:
+			return ' ';			/* ideographic space */
+		case 0x3001:
+			return ',';			/* 、 enumeration comma */
+		case 0x3002:
+		case 0xFF61:
+			return '.';			/* 。 full stop */
+		case 0x7E8C:
+			return 0x7EED;		/* 續 → 续 */
+		case 0x9032:
+			return 0x8FDB;		/* 進 → 进 */
+		case 0x9577:
+			return 0x957F;		/* 長 → 长 */
+		case 0x5805:
+			return 0x575A;		/* 堅 → 坚 */
+		case 0x5F48:
+			return 0x5F39;		/* 彈 → 弹 */
+		case 0x4E26:
+			return 0x5E76;		/* 並 → 并 */
+		case 0x865F:
+			return 0x53F7;		/* 號 → 号 */
+	}
+	if (c >= 'A' && c <= 'Z')
+		c += 'a' - 'A';
+	return c;
+}
+
+/*
+ * Decode the input (in the server encoding) into folded code points.
+ * Returns false if the text is not valid UTF-8 after conversion, which
+ * can only happen through a bad client or a binary path.
+ */
+static bool
+scanner_init(Scanner *sc, const char *str, bool error_ok)
+{
+	size_t		slen = strlen(str);
+	const unsigned char *u;
+	const unsigned char *end;
+	char	   *utf8;
+
+	sc->input = str;
+	sc->error_ok = error_ok;
+	sc->bad_date = false;
+	sc->pos = 0;
+	sc->len = 0;
+
+	utf8 = pg_server_to_any(str, slen, PG_UTF8);
+	slen = strlen(utf8);
+	sc->cp = palloc((slen + 1) * sizeof(pg_wchar));
+	u = (const unsigned char *) utf8;
+	end = u + slen;
+	while (u < end)
+	{
+		int			n = pg_utf_mblen(u);
+
+		if (n > end - u || !pg_utf8_islegal(u, n))
+			return false;
+		sc->cp[sc->len++] = fold_codepoint(utf8_to_unicode(u));
+		u += n;
+	}
+	return true;
+}
+
+/* Does the folded input continue with the given UTF-8 phrase? */
+static bool
+scan_phrase(Scanner *sc, const char *phrase)
+{
+	const unsigned char *p = (const unsigned char *) phrase;
+	int			pos = sc->pos;
+
+	while (*p)
+	{
+		if (pos >= sc->len || sc->cp[pos] != utf8_to_unicode(p))
+			return false;
+		pos++;
+		p += pg_utf_mblen(p);
+	}
+	/* an English word must end at a word boundary */
+	if (pos < sc->len && ((const unsigned char *) phrase)[0] < 0x80 &&
+		sc->cp[pos] >= 'a' && sc->cp[pos] <= 'z')
+		return false;
+	sc->pos = pos;
+	return true;
+}
+
+static bool
+is_digit(Scanner *sc, int pos)
+{
+	return pos < sc->len && sc->cp[pos] >= '0' && sc->cp[pos] <= '9';
+}
+
+/* Read 1 to maxdigits decimal digits; -1 if there are none or too many. */
+static int
+scan_number(Scanner *sc, int maxdigits)
+{
+	int			value = 0;
+	int			n = 0;
+
+	while (is_digit(sc, sc->pos))
+	{
+		if (++n > maxdigits)
+			return -1;
+		value = value * 10 + (int) (sc->cp[sc->pos++] - '0');
+	}
+	return n == 0 ? -1 : value;
+}
+
+/*
+ * Turn year/month/day into a DateADT.  day == 0 means "the last day of the
+ * month" (a month-only deadline is due on its last day).  An impossible
+ * date marks the scanner so the caller reports 22007 rather than 22P02.
+ */
+static bool
+dl_make_date(Scanner *sc, int year, int month, int day, DateADT *result)
+{
+	int			mdays;
+
+	if (year < DL_MIN_YEAR || year > DL_MAX_YEAR || month < 1 || month > 12)
+	{
+		sc->bad_date = true;
+		return false;
+	}
+	mdays = day_tab[isleap(year)][month - 1];
+	if (day == 0)
+		day = mdays;
+	else if (day > mdays)
+	{
+		sc->bad_date = true;
+		return false;
+	}
+	*result = date2j(year, month, day) - POSTGRES_EPOCH_JDATE;
+	return true;
+}
+
+/*
+ * Scan a date starting at a digit: 2021-12-31, 2021/12/31, 2022-09,
+ * 2021年12月31日, 2021年12月31号, 2022年9月, 2024年12月底, 2020年底,
+ * each optionally followed by 前 ("by").  Leading zeros are allowed.
+ */
+static bool
+scan_date(Scanner *sc, DateADT *result)
+{
+	int			year,
+				month,
+				day = 0;
+
+	year = scan_number(sc, 4);
+	if (year < 0 || !(sc->pos < sc->len))
+		return false;
+
+	if (sc->cp[sc->pos] == '-' || sc->cp[sc->pos] == '/')
+	{
+		pg_wchar	sep = sc->cp[sc->pos++];
+
+		if ((month = scan_number(sc, 2)) < 0)
+			return false;
+		if (sc->pos < sc->len && sc->cp[sc->pos] == sep)
+		{
+			sc->pos++;
+			if ((day = scan_number(sc, 2)) < 0 || day == 0)
+			{
+				sc->bad_date = (day == 0);
+				return false;
+			}
+		}
+	}
+	else if (scan_phrase(sc, "年"))
+	{
+		if (scan_phrase(sc, "底"))
+			month = 12;			/* 年底: the end of the year */
+		else
+		{
+			if ((month = scan_number(sc, 2)) < 0 || !scan_phrase(sc, "月"))
+				return false;
+			if (scan_phrase(sc, "底") || scan_phrase(sc, "末"))
+				day = 0;
+			else if (is_digit(sc, sc->pos))
+			{
+				if ((day = scan_number(sc, 2)) < 0 ||
+					!(scan_phrase(sc, "日") || scan_phrase(sc, "号")))
+					return false;
+				if (day == 0)
+				{
+					sc->bad_date = true;
+					return false;
+				}
+			}
+		}
+		(void) scan_phrase(sc, "前");
+	}
+	else
+		return false;
+
+	return dl_make_date(sc, year, month, day, result);
+}
+
+/*
+ * Report a parse failure: 22007 for an impossible date, 22P02 for
+ * anything else.  Returns false for the error_ok path.
+ */
+static bool
+deadline_syntax_error(Scanner *sc)
+{
+	if (sc->error_ok)
+		return false;
+	if (sc->bad_date)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_DATETIME_FORMAT),
+				 errmsg("invalid date in deadline: \"%s\"", sc->input),
+				 errdetail("The year must be between %d and %d, the month between 1 and 12, and the day must exist in that month.",
+						   DL_MIN_YEAR, DL_MAX_YEAR),
+				 errhint(DEADLINE_HINT)));
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid input syntax for type deadline: \"%s\"", sc->input),
+			 errhint(DEADLINE_HINT)));
+	return false;				/* keep the compiler quiet */
+}
+
+/*
+ * Cut the folded input into tokens.  Commas, semicolons and balanced
+ * parentheses separate tokens; a full stop may only end the text.
+ */
+static bool
+tokenize(Scanner *sc, TokenKind *tokens, DateADT *date, int *ntokens)
+{
+	int			depth = 0;
+	bool		after_separator = true; /* nothing before the first token */
+
+	*ntokens = 0;
+	while (sc->pos < sc->len)
+	{
+		pg_wchar	c = sc->cp[sc->pos];
+		TokenKind	tk;
+
+		if (c == ' ' || c == '\t')
+		{
+			sc->pos++;
+			continue;
+		}
+		if (c == ',' || c == ';')
+		{
+			if (after_separator)
+				return false;
+			after_separator = true;
+			sc->pos++;
+			continue;
+		}
+		if (c == '(')
+		{
+			if (*ntokens == 0)
+				return false;
+			depth++;
+			after_separator = true;
+			sc->pos++;
+			continue;
+		}
+		if (c == ')')
+		{
+			if (depth == 0 || after_separator)
+				return false;
+			depth--;
+			sc->pos++;
+			continue;
+		}
+		if (c == '.')
+		{
+			/* only a closing full stop, possibly followed by spaces */
+			sc->pos++;
+			while (sc->pos < sc->len && sc->cp[sc->pos] == ' ')
+				sc->pos++;
+			if (sc->pos < sc->len || *ntokens == 0)
+				return false;
+			break;
+		}
+
+		if (is_digit(sc, sc->pos))
+		{
+			if (!scan_date(sc, date))
+				return false;
+			tk = TK_DATE;
+		}
+		else if (scan_phrase(sc, "立行立改") || scan_phrase(sc, "立即整改") ||
+				 scan_phrase(sc, "immediate"))
+			tk = TK_IMMEDIATE;
+		else if (scan_phrase(sc, "持续推进") || scan_phrase(sc, "长期坚持") ||
+				 scan_phrase(sc, "ongoing"))
+			tk = TK_ONGOING;
+		else if (scan_phrase(sc, "防止反弹"))
+			tk = TK_REBOUND;
+		else if (scan_phrase(sc, "sustain"))
+			tk = TK_SUSTAIN;
+		else if (scan_phrase(sc, "并") || scan_phrase(sc, "且") ||
+				 scan_phrase(sc, "and"))
+			tk = TK_AND;
+		else
+			return false;
+
+		/* two tokens need a separator between them, except after 并 */
+		if (!after_separator && !(*ntokens > 0 && tokens[*ntokens - 1] == TK_AND))
+			return false;
+		if (*ntokens == MAX_TOKENS)
+			return false;
+		tokens[(*ntokens)++] = tk;
+		after_separator = (tk == TK_AND);
+	}
+	return depth == 0 && *ntokens > 0 && !after_separator;
+}
+
+/*
+ * Accept only meaningful token sequences: a date, "immediate" or "ongoing"
+ * first, then clauses that say the work goes on.  A date followed by such
+ * clauses sustains; immediate followed by them becomes "immediate, ongoing".
+ */
+static bool
+tokens_to_deadline(const TokenKind *tokens, int ntokens, DateADT date,
+				   Deadline *result)
+{
+	bool		clause = false;
+	int			i;
+
+	for (i = 1; i < ntokens; i++)
+	{
+		switch (tokens[i])
+		{
+			case TK_ONGOING:
+			case TK_REBOUND:
+				clause = true;
+				break;
+			case TK_SUSTAIN:
+				/* the English sustain clause follows a date only */
+				if (tokens[0] != TK_DATE)
+					return false;
+				clause = true;
+				break;
+			case TK_AND:
+				if (i + 1 == ntokens || tokens[i + 1] == TK_AND)
+					return false;
+				break;
+			default:
+				return false;
+		}
+	}
+
+	switch (tokens[0])
+	{
+		case TK_DATE:
+			*result = DL_MAKE(DL_DATE, clause ? DLF_SUSTAIN : 0, date);
+			return true;
+		case TK_IMMEDIATE:
+			*result = DL_MAKE(DL_IMMEDIATE, clause ? DLF_ONGOING : 0, 0);
+			return true;
+		case TK_ONGOING:
+			*result = DL_MAKE(DL_ONGOING, 0, 0);
+			return true;
+		default:
+			return false;
+	}
+}
+
+/*
+ * parse_deadline — the one parser behind input, casts and probing callers.
+ * With error_ok it returns false instead of raising.
+ */
+bool
+parse_deadline(const char *str, bool error_ok, Deadline *result)
+{
+	Scanner		sc;
+	TokenKind	tokens[MAX_TOKENS];
+	DateADT		date = 0;
+	int			ntokens;
+	bool		ok;
+
+	ok = scanner_init(&sc, str, error_ok) &&
+		tokenize(&sc, tokens, &date, &ntokens) &&
+		tokens_to_deadline(tokens, ntokens, date, result);
+	pfree(sc.cp);
+	if (!ok)
+		return deadline_syntax_error(&sc);
+	return true;
+}
+
+/* Is this a value the parser could have produced?  Guards binary input. */
+static bool
+deadline_is_valid(Deadline d)
+{
+	if (DL_RESERVED(d) != 0)
+		return false;
+	switch (DL_KIND(d))
+	{
+		case DL_DATE:
+			if ((DL_FLAGS(d) & ~DLF_SUSTAIN) != 0)
+				return false;
+			if (DL_VALUE(d) < date2j(DL_MIN_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE ||
+				DL_VALUE(d) > date2j(DL_MAX_YEAR, 12, 31) - POSTGRES_EPOCH_JDATE)
+				return false;
+			return true;
+		case DL_IMMEDIATE:
+			return (DL_FLAGS(d) & ~DLF_ONGOING) == 0 && DL_VALUE(d) == 0;
+		case DL_ONGOING:
+			return DL_FLAGS(d) == 0 && DL_VALUE(d) == 0;
+		default:
+			return false;
+	}
+}
+
+/* ----------------------------------------------------------------
+ * I/O functions
+ * ---------------------------------------------------------------- */
+
+PG_FUNCTION_INFO_V1(deadline_in);
+Datum
+deadline_in(PG_FUNCTION_ARGS)
+{
+	char	   *str = PG_GETARG_CSTRING(0);
+	Deadline	result;
+
+	parse_deadline(str, false, &result);
+	PG_RETURN_DEADLINE(result);
+}
+
+/* The canonical English form, which parse_deadline reads back unchanged. */
+PG_FUNCTION_INFO_V1(deadline_out);
+Datum
+deadline_out(PG_FUNCTION_ARGS)
+{
+	Deadline	d = PG_GETARG_DEADLINE(0);
+	int			y,
+				m,
+				day;
+
+	switch (DL_KIND(d))
+	{
+		case DL_DATE:
+			j2date(DL_VALUE(d) + POSTGRES_EPOCH_JDATE, &y, &m, &day);
+			PG_RETURN_CSTRING(psprintf("%04d-%02d-%02d%s", y, m, day,
+									   (DL_FLAGS(d) & DLF_SUSTAIN) ? ", sustain" : ""));
+		case DL_IMMEDIATE:
+			PG_RETURN_CSTRING(pstrdup((DL_FLAGS(d) & DLF_ONGOING) ?
+									  "immediate, ongoing" : "immediate"));
+		case DL_ONGOING:
+			PG_RETURN_CSTRING(pstrdup("ongoing"));
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("corrupt deadline value %lld", (long long) d)));
+	PG_RETURN_NULL();
+}
+
+/* Binary input: the 8-byte value, checked as strictly as text input. */
+PG_FUNCTION_INFO_V1(deadline_recv);
+Datum
+deadline_recv(PG_FUNCTION_ARGS)
+{
+	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
+	Deadline	d = (Deadline) pq_getmsgint64(buf);
+
+	if (!deadline_is_valid(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary value for type deadline: %lld", (long long) d),
+				 errdetail("The kind, flags, date or reserved bits are out of range.")));
+	PG_RETURN_DEADLINE(d);
+}
+
+PG_FUNCTION_INFO_V1(deadline_send);
+Datum
+deadline_send(PG_FUNCTION_ARGS)
+{
+	Deadline	d = PG_GETARG_DEADLINE(0);
+	StringInfoData buf;
+
+	pq_begintypsend(&buf);
+	pq_sendint64(&buf, d);
+	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+}
+
+/* ----------------------------------------------------------------
+ * Comparison: by kind (dates, then immediate, then ongoing), then date,
+ * then flags, so a sorted ledger lists fixed dates in calendar order.
+ * ---------------------------------------------------------------- */
+
+static int
+deadline_cmp_internal(Deadline a, Deadline b)
+{
+	if (DL_KIND(a) != DL_KIND(b))
+		return DL_KIND(a) < DL_KIND(b) ? -1 : 1;
+	if (DL_VALUE(a) != DL_VALUE(b))
+		return DL_VALUE(a) < DL_VALUE(b) ? -1 : 1;
+	if (DL_FLAGS(a) != DL_FLAGS(b))
+		return DL_FLAGS(a) < DL_FLAGS(b) ? -1 : 1;
+	return 0;
+}
+
+PG_FUNCTION_INFO_V1(deadline_cmp);
+Datum
+deadline_cmp(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_INT32(deadline_cmp_internal(PG_GETARG_DEADLINE(0),
+										  PG_GETARG_DEADLINE(1)));
+}
+
+#define DEADLINE_CMP_FN(name, op) \
+PG_FUNCTION_INFO_V1(name); \
+Datum \
+name(PG_FUNCTION_ARGS) \
+{ \
+	PG_RETURN_BOOL(deadline_cmp_internal(PG_GETARG_DEADLINE(0), \
+										 PG_GETARG_DEADLINE(1)) op 0); \
+}
+
+DEADLINE_CMP_FN(deadline_lt, <)
+DEADLINE_CMP_FN(deadline_le, <=)
+DEADLINE_CMP_FN(deadline_eq, ==)
+DEADLINE_CMP_FN(deadline_ne, !=)
+DEADLINE_CMP_FN(deadline_ge, >=)
+DEADLINE_CMP_FN(deadline_gt, >)
+
+/* ----------------------------------------------------------------
+ * Deadline arithmetic
+ * ---------------------------------------------------------------- */
+
+/* Raise 22023 for a negative day count (warning or immediate window). */
+static void
+check_day_count(int32 days, const char *what)
+{
+	if (days < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must not be negative: %d", what, days),
+				 errhint("Give a number of calendar days, 0 or more.")));
+}
+
+/* Raise 22008 for infinite dates: a ledger date is always a real day. */
+static void
+check_finite(DateADT d, const char *what)
+{
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s must be a finite date", what),
+				 errhint("Pass a calendar date such as 2021-12-31, not infinity.")));
+}
+
+/*
+ * The due date of a deadline, or false if it has none (ongoing).  An
+ * immediate deadline falls due immediate_days after assignment.
+ */
+static bool
+resolve_due(Deadline d, DateADT assigned, int32 immediate_days, DateADT *due)
+{
+	if (DL_IS_ONGOING(d))
+		return false;
+	if (DL_KIND(d) == DL_DATE)
+	{
+		*due = DL_VALUE(d);
+		return true;
+	}
+	check_finite(assigned, "assigned date");
+	check_day_count(immediate_days, "immediate_days");
+	if (pg_add_s32_overflow(assigned, immediate_days, due) ||
+		!IS_VALID_DATE(*due))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("due date out of range: assigned date plus %d days", immediate_days)));
+	return true;
+}
+
+/*
+ * due_date(deadline, assigned, immediate_days): NULL for ongoing deadlines
+ * and when a needed argument is NULL.  A fixed date needs no assigned date.
+ */
+PG_FUNCTION_INFO_V1(deadline_due_date);
+Datum
+deadline_due_date(PG_FUNCTION_ARGS)
+{
+	Deadline	d;
+	DateADT		due;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	d = PG_GETARG_DEADLINE(0);
+	if (DL_IS_ONGOING(d))
+		PG_RETURN_NULL();
+	if (DL_KIND(d) == DL_DATE)
+		PG_RETURN_DATEADT(DL_VALUE(d));
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	resolve_due(d, PG_GETARG_DATEADT(1), PG_GETARG_INT32(2), &due);
+	PG_RETURN_DATEADT(due);
+}
+
+typedef enum DeadlineState
+{
+	DS_NOT_DUE,
+	DS_DUE_SOON,
+	DS_DUE_TODAY,
+	DS_OVERDUE,
+	DS_CLOSED_ON_TIME,
+	DS_CLOSED_LATE,
+	DS_ONGOING,
+	DS_COUNT
+} DeadlineState;
+
+/* Labels of rectify.deadline_state, in DeadlineState order. */
+static const char *const state_labels[DS_COUNT] = {
+	"not_due", "due_soon", "due_today", "overdue",
+	"closed_on_time", "closed_late", "ongoing"
+};
+
+/*
+ * The state of an item due on due (has_due false: ongoing) as of asof.  An
+ * item closed after asof is still open as of asof, which is what makes
+ * time travel work.
+ */
+static DeadlineState
+state_for_due(bool has_due, DateADT due, bool closed_null, DateADT closed,
+			  DateADT asof, int32 warning_days)
+{
+	check_finite(asof, "asof");
+	check_day_count(warning_days, "warning_days");
+
+	if (!closed_null && closed <= asof)
+		return (!has_due || closed <= due) ? DS_CLOSED_ON_TIME : DS_CLOSED_LATE;
+	if (!has_due)
+		return DS_ONGOING;
+	if (asof > due)
+		return DS_OVERDUE;
+	if (asof == due)
+		return DS_DUE_TODAY;
+	if ((int64) due - asof <= warning_days)
+		return DS_DUE_SOON;
+	return DS_NOT_DUE;
+}
+
+/*
+ * The OIDs of rectify.deadline_state's labels, looked up once per call
+ * site and kept in fn_extra: enum OIDs differ between databases.
+ */
+static Oid *
+state_label_oids(FunctionCallInfo fcinfo)
+{
+	Oid		   *oids = (Oid *) fcinfo->flinfo->fn_extra;
+	Oid			nsp,
+				typid;
+	int			i;
+
+	if (oids != NULL)
+		return oids;
+	nsp = get_namespace_oid("rectify", false);
+	typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+							CStringGetDatum("deadline_state"),
+							ObjectIdGetDatum(nsp));
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type rectify.deadline_state does not exist")));
+	oids = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, DS_COUNT * sizeof(Oid));
+	for (i = 0; i < DS_COUNT; i++)
+	{
+		oids[i] = GetSysCacheOid2(ENUMTYPOIDNAME, Anum_pg_enum_oid,
+								  ObjectIdGetDatum(typid),
+								  CStringGetDatum(state_labels[i]));
+		if (!OidIsValid(oids[i]))
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_OBJECT),
+					 errmsg("rectify.deadline_state has no label \"%s\"",
+							state_labels[i])));
+	}
+	fcinfo->flinfo->fn_extra = oids;
+	return oids;
+}
+
+/*
+ * deadline_state(deadline, assigned, closed, asof, warning_days,
+ * immediate_days).  Not strict: closed is NULL for open items.  NULL when
+ * the deadline, asof or a needed parameter is NULL.
+ */
+PG_FUNCTION_INFO_V1(deadline_state);
+Datum
+deadline_state(PG_FUNCTION_ARGS)
+{
+	Deadline	d;
+	DeadlineState st;
+	DateADT		due = 0;
+	bool		has_due;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(5))
+		PG_RETURN_NULL();
+	d = PG_GETARG_DEADLINE(0);
+	if (PG_ARGISNULL(1) && DL_KIND(d) == DL_IMMEDIATE && !DL_IS_ONGOING(d))
+		PG_RETURN_NULL();
+	has_due = resolve_due(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+						  PG_GETARG_INT32(5), &due);
+	st = state_for_due(has_due, due,
+					   PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
+					   PG_GETARG_DATEADT(3), PG_GETARG_INT32(4));
+	PG_RETURN_OID(state_label_oids(fcinfo)[st]);
+}
+
+/*
+ * due_state(due, closed, asof, warning_days): the same states for a due
+ * date already resolved (NULL due = ongoing).  The ledger stores resolved
+ * due dates, so its views use this one.
+ */
+PG_FUNCTION_INFO_V1(deadline_due_state);
+Datum
+deadline_due_state(PG_FUNCTION_ARGS)
+{
+	DeadlineState st;
+
+	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	if (!PG_ARGISNULL(0))
+		check_finite(PG_GETARG_DATEADT(0), "due date");
+	st = state_for_due(!PG_ARGISNULL(0), PG_ARGISNULL(0) ? 0 : PG_GETARG_DATEADT(0),
+					   PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+					   PG_GETARG_DATEADT(2), PG_GETARG_INT32(3));
+	PG_RETURN_OID(state_label_oids(fcinfo)[st]);
+}
+
+/*
+ * days_overdue(deadline, assigned, closed, asof, immediate_days): days past
+ * the due date, as of asof for an open item or at closing for a closed
+ * one; 0 when on time or ongoing.
+ */
+PG_FUNCTION_INFO_V1(deadline_days_overdue);
+Datum
+deadline_days_overdue(PG_FUNCTION_ARGS)
+{
+	Deadline	d;
+	DateADT		due,
+				end;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+		PG_RETURN_NULL();
+	d = PG_GETARG_DEADLINE(0);
+	if (DL_IS_ONGOING(d))
+		PG_RETURN_INT32(0);
+	if (PG_ARGISNULL(1) && DL_KIND(d) == DL_IMMEDIATE)
+		PG_RETURN_NULL();
+	end = PG_GETARG_DATEADT(3);
+	check_finite(end, "asof");
+	resolve_due(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+				PG_GETARG_INT32(4), &due);
+	if (!PG_ARGISNULL(2) && PG_GETARG_DATEADT(2) <= end)
+		end = PG_GETARG_DATEADT(2);
+	PG_RETURN_INT32(end > due ? end - due : 0);
+}
+
+/*
+ * expected_progress(deadline, assigned, asof, immediate_days) — 序时进度:
+ * the share of the time from assignment to the due date that has passed,
+ * in [0, 1] with four decimals; NULL for ongoing deadlines.
+ */
+PG_FUNCTION_INFO_V1(deadline_expected_progress);
+Datum
+deadline_expected_progress(PG_FUNCTION_ARGS)
+{
+	Deadline	d;
+	DateADT		assigned,
+				asof,
+				due;
+	int64		permyriad;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	d = PG_GETARG_DEADLINE(0);
+	if (DL_IS_ONGOING(d))
+		PG_RETURN_NULL();
+	assigned = PG_GETARG_DATEADT(1);
+	asof = PG_GETARG_DATEADT(2);
+	check_finite(assigned, "assigned date");
+	check_finite(asof, "asof");
+	resolve_due(d, assigned, PG_GETARG_INT32(3), &due);
+
+	if (asof >= due)
+		permyriad = 10000;
+	else if (asof <= assigned)
+		permyriad = 0;
+	else						/* rounded half up, in ten-thousandths */
+		permyriad = ((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2;
+
+	PG_RETURN_NUMERIC(int64_div_fast_to_numeric(permyriad, 4));
+}
+
+/* is_ongoing(deadline): no end date, so never overdue. */
+PG_FUNCTION_INFO_V1(deadline_is_ongoing);
+Datum
+deadline_is_ongoing(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(DL_IS_ONGOING(PG_GETARG_DEADLINE(0)));
+}
+
+/*
+ * sustains(deadline): the work must be kept up after closing (长期坚持,
+ * 防止反弹), so a look-back (回头看) may reopen the item.
+ */
+PG_FUNCTION_INFO_V1(deadline_sustains);
+Datum
+deadline_sustains(PG_FUNCTION_ARGS)
+{
+	Deadline	d = PG_GETARG_DEADLINE(0);
+
+	PG_RETURN_BOOL(DL_IS_ONGOING(d) || (DL_FLAGS(d) & DLF_SUSTAIN) != 0);
+}
+
+/* deadline_kind(deadline): 'date', 'immediate' or 'ongoing', for reports. */
+PG_FUNCTION_INFO_V1(deadline_kind);
+Datum
+deadline_kind(PG_FUNCTION_ARGS)
+{
+	switch (DL_KIND(PG_GETARG_DEADLINE(0)))
+	{
+		case DL_DATE:
+			PG_RETURN_TEXT_P(cstring_to_text("date"));
+		case DL_IMMEDIATE:
+			PG_RETURN_TEXT_P(cstring_to_text("immediate"));
+		default:
+			PG_RETURN_TEXT_P(cstring_to_text("ongoing"));
+	}
+}

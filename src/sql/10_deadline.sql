@@ -1,0 +1,157 @@
+-- ------------------------------------------------------------------
+-- rectify.deadline: 整改时限, parsed from the plans' own words.
+-- ------------------------------------------------------------------
+
+CREATE TYPE rectify.deadline;
+
+CREATE FUNCTION rectify.deadline_in(cstring) RETURNS rectify.deadline
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_out(rectify.deadline) RETURNS cstring
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_recv(internal) RETURNS rectify.deadline
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_send(rectify.deadline) RETURNS bytea
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE rectify.deadline (
+  INPUT = rectify.deadline_in,
+  OUTPUT = rectify.deadline_out,
+  RECEIVE = rectify.deadline_recv,
+  SEND = rectify.deadline_send,
+  INTERNALLENGTH = 8,
+  PASSEDBYVALUE,
+  ALIGNMENT = double,
+  STORAGE = plain
+);
+COMMENT ON TYPE rectify.deadline IS
+  'rectification deadline (整改时限): a date, a date to be sustained, immediate, immediate then ongoing, or ongoing';
+COMMENT ON FUNCTION rectify.deadline_in(cstring) IS 'text input of rectify.deadline';
+COMMENT ON FUNCTION rectify.deadline_out(rectify.deadline) IS 'canonical English output of rectify.deadline';
+COMMENT ON FUNCTION rectify.deadline_recv(internal) IS 'binary input of rectify.deadline';
+COMMENT ON FUNCTION rectify.deadline_send(rectify.deadline) IS 'binary output of rectify.deadline';
+
+-- Comparison: fixed dates in calendar order, then immediate, then ongoing.
+CREATE FUNCTION rectify.deadline_cmp(rectify.deadline, rectify.deadline) RETURNS integer
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_lt(rectify.deadline, rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_le(rectify.deadline, rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_eq(rectify.deadline, rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_ne(rectify.deadline, rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_ge(rectify.deadline, rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_gt(rectify.deadline, rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+-- Equal deadlines have equal bits, so the int8 hash functions fit exactly.
+CREATE FUNCTION rectify.deadline_hash(rectify.deadline) RETURNS integer
+  AS 'hashint8' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_hash_extended(rectify.deadline, bigint) RETURNS bigint
+  AS 'hashint8extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION rectify.deadline_cmp(rectify.deadline, rectify.deadline) IS 'btree support: -1, 0 or 1';
+COMMENT ON FUNCTION rectify.deadline_lt(rectify.deadline, rectify.deadline) IS 'implementation of < for deadlines';
+COMMENT ON FUNCTION rectify.deadline_le(rectify.deadline, rectify.deadline) IS 'implementation of <= for deadlines';
+COMMENT ON FUNCTION rectify.deadline_eq(rectify.deadline, rectify.deadline) IS 'implementation of = for deadlines';
+COMMENT ON FUNCTION rectify.deadline_ne(rectify.deadline, rectify.deadline) IS 'implementation of <> for deadlines';
+COMMENT ON FUNCTION rectify.deadline_ge(rectify.deadline, rectify.deadline) IS 'implementation of >= for deadlines';
+COMMENT ON FUNCTION rectify.deadline_gt(rectify.deadline, rectify.deadline) IS 'implementation of > for deadlines';
+COMMENT ON FUNCTION rectify.deadline_hash(rectify.deadline) IS 'hash support for deadlines';
+COMMENT ON FUNCTION rectify.deadline_hash_extended(rectify.deadline, bigint) IS 'extended hash support for deadlines';
+
+CREATE OPERATOR rectify.< (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
+  FUNCTION = rectify.deadline_lt, COMMUTATOR = OPERATOR(rectify.>), NEGATOR = OPERATOR(rectify.>=),
+  RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR rectify.<= (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
+  FUNCTION = rectify.deadline_le, COMMUTATOR = OPERATOR(rectify.>=), NEGATOR = OPERATOR(rectify.>),
+  RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR rectify.= (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
+  FUNCTION = rectify.deadline_eq, COMMUTATOR = OPERATOR(rectify.=), NEGATOR = OPERATOR(rectify.<>),
+  RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR rectify.<> (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
+  FUNCTION = rectify.deadline_ne, COMMUTATOR = OPERATOR(rectify.<>), NEGATOR = OPERATOR(rectify.=),
+  RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR rectify.>= (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
+  FUNCTION = rectify.deadline_ge, COMMUTATOR = OPERATOR(rectify.<=), NEGATOR = OPERATOR(rectify.<),
+  RESTRICT = scalargesel, JOIN = scalargejoinsel);
+CREATE OPERATOR rectify.> (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
+  FUNCTION = rectify.deadline_gt, COMMUTATOR = OPERATOR(rectify.<), NEGATOR = OPERATOR(rectify.<=),
+  RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+
+CREATE OPERATOR CLASS rectify.deadline_ops DEFAULT FOR TYPE rectify.deadline USING btree AS
+  OPERATOR 1 rectify.<, OPERATOR 2 rectify.<=, OPERATOR 3 rectify.=,
+  OPERATOR 4 rectify.>=, OPERATOR 5 rectify.>,
+  FUNCTION 1 rectify.deadline_cmp(rectify.deadline, rectify.deadline);
+CREATE OPERATOR CLASS rectify.deadline_hash_ops DEFAULT FOR TYPE rectify.deadline USING hash AS
+  OPERATOR 1 rectify.=,
+  FUNCTION 1 rectify.deadline_hash(rectify.deadline),
+  FUNCTION 2 rectify.deadline_hash_extended(rectify.deadline, bigint);
+
+CREATE CAST (text AS rectify.deadline) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (rectify.deadline AS text) WITH INOUT;
+
+-- ------------------------------------------------------------------
+-- Deadline states and arithmetic.  IMMUTABLE: they depend only on their
+-- arguments; the office's settings reach them as parameters (the ledger
+-- passes rectify.office's values).
+-- ------------------------------------------------------------------
+
+CREATE TYPE rectify.deadline_state AS ENUM
+  ('not_due', 'due_soon', 'due_today', 'overdue', 'closed_on_time', 'closed_late', 'ongoing');
+COMMENT ON TYPE rectify.deadline_state IS
+  'where an item stands against its deadline: not_due, due_soon (预警), due_today, overdue (逾期), closed_on_time (按期完成), closed_late (逾期完成), ongoing (持续推进)';
+
+CREATE FUNCTION rectify.due_date(deadline rectify.deadline, assigned date,
+                                 immediate_days integer DEFAULT 30)
+  RETURNS date AS 'MODULE_PATHNAME', 'deadline_due_date'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.due_date(rectify.deadline, date, integer) IS
+  'the due date: the deadline''s date, assigned + immediate_days for immediate, NULL for ongoing';
+
+CREATE FUNCTION rectify.deadline_state(deadline rectify.deadline, assigned date, closed date,
+                                       asof date DEFAULT rectify.today(),
+                                       warning_days integer DEFAULT 15,
+                                       immediate_days integer DEFAULT 30)
+  RETURNS rectify.deadline_state AS 'MODULE_PATHNAME', 'deadline_state'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.deadline_state(rectify.deadline, date, date, date, integer, integer) IS
+  'the deadline state as of asof; closed is the completion date (NULL while open)';
+
+CREATE FUNCTION rectify.days_overdue(deadline rectify.deadline, assigned date, closed date,
+                                     asof date DEFAULT rectify.today(),
+                                     immediate_days integer DEFAULT 30)
+  RETURNS integer AS 'MODULE_PATHNAME', 'deadline_days_overdue'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.days_overdue(rectify.deadline, date, date, date, integer) IS
+  'days past the due date as of asof (or at closing for a closed item); 0 when on time or ongoing';
+
+CREATE FUNCTION rectify.expected_progress(deadline rectify.deadline, assigned date, asof date,
+                                          immediate_days integer DEFAULT 30)
+  RETURNS numeric AS 'MODULE_PATHNAME', 'deadline_expected_progress'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.expected_progress(rectify.deadline, date, date, integer) IS
+  'time-proportional progress (序时进度): elapsed share from assigned to due, in [0,1]; NULL for ongoing';
+
+CREATE FUNCTION rectify.is_ongoing(rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'deadline_is_ongoing' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.is_ongoing(rectify.deadline) IS
+  'true for ongoing and immediate, ongoing: no due date, never overdue';
+
+CREATE FUNCTION rectify.sustains(rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'deadline_sustains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.sustains(rectify.deadline) IS
+  'true when the work must be kept up after closing (sustain, ongoing): a look-back may reopen it';
+
+CREATE FUNCTION rectify.deadline_kind(rectify.deadline) RETURNS text
+  AS 'MODULE_PATHNAME', 'deadline_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.deadline_kind(rectify.deadline) IS
+  'date, immediate or ongoing';
+
+CREATE FUNCTION rectify.due_state(due date, closed date, asof date DEFAULT rectify.today(),
+                                  warning_days integer DEFAULT 15)
+  RETURNS rectify.deadline_state AS 'MODULE_PATHNAME', 'deadline_due_state'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.due_state(date, date, date, integer) IS
+  'the deadline state for a due date already resolved (NULL due = ongoing), as the ledger stores it';

@@ -1,0 +1,327 @@
+-- ------------------------------------------------------------------
+-- Lifecycle functions.  Each locks the item, refuses what is illegal
+-- before changing anything, and records the change in rectify.events.
+-- They run with rectify.in_api = on, which lets items_guard pass.
+-- ------------------------------------------------------------------
+
+-- Lock an item for change, or raise P0002 naming the missing id.
+CREATE FUNCTION rectify.lock_item(item bigint) RETURNS rectify.items
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  it rectify.items;
+BEGIN
+  SELECT * INTO it FROM rectify.items WHERE item_id = item FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'rectification item % does not exist', coalesce(item::text, 'NULL')
+      USING ERRCODE = 'no_data_found';
+  END IF;
+  RETURN it;
+END $$;
+COMMENT ON FUNCTION rectify.lock_item(bigint) IS 'locks an item row for a lifecycle change; P0002 if it does not exist';
+
+-- A change must be dated, and not before the item existed.
+CREATE FUNCTION rectify.check_on_date(it rectify.items, on_date date) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF on_date IS NULL OR NOT isfinite(on_date) THEN
+    RAISE EXCEPTION 'the date of a change to item "%" must be a finite date, not %', it.code, coalesce(on_date::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF on_date < coalesce(it.completed_on, it.assigned) THEN
+    RAISE EXCEPTION 'date % is before item "%" was %', on_date, it.code,
+          CASE WHEN it.completed_on IS NULL THEN 'assigned (' || it.assigned || ')'
+               ELSE 'completed (' || it.completed_on || ')' END
+      USING ERRCODE = 'check_violation';
+  END IF;
+END $$;
+COMMENT ON FUNCTION rectify.check_on_date(rectify.items, date) IS 'refuses a change dated before the item was assigned or completed';
+
+-- Raise 22023 unless a required text argument is present.
+CREATE FUNCTION rectify.require_text(value text, what text) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF value IS NULL OR btrim(value) = '' THEN
+    RAISE EXCEPTION '% is required', what
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  RETURN value;
+END $$;
+COMMENT ON FUNCTION rectify.require_text(text, text) IS 'raises 22023 when a required text argument is NULL or blank';
+
+-- The unit with this name, created if new.
+CREATE FUNCTION rectify.unit(name text, region rectify.region DEFAULT NULL) RETURNS integer
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  id integer;
+BEGIN
+  PERFORM rectify.require_text(name, 'unit name');
+  INSERT INTO rectify.units AS u (name, region) VALUES (btrim(unit.name), unit.region)
+    ON CONFLICT ON CONSTRAINT units_name_key
+    DO UPDATE SET region = coalesce(u.region, EXCLUDED.region)
+    RETURNING unit_id INTO id;
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION rectify.unit(text, rectify.region) IS 'the id of the unit with this name, created if new';
+
+CREATE FUNCTION rectify.register_item(
+    code text, region rectify.region, problem text, deadline_text text, assigned date,
+    category text DEFAULT 'other', source text DEFAULT 'central', target text DEFAULT NULL,
+    leader text DEFAULT NULL, batch text DEFAULT NULL)
+  RETURNS bigint
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  id bigint;
+BEGIN
+  PERFORM rectify.require_text(deadline_text, 'deadline');
+  INSERT INTO rectify.items (code, region, problem, deadline, deadline_text, assigned,
+                             category, source, target, leader, batch)
+    VALUES (register_item.code, register_item.region, register_item.problem,
+            register_item.deadline_text::rectify.deadline, register_item.deadline_text,
+            register_item.assigned, register_item.category, register_item.source,
+            register_item.target, register_item.leader, register_item.batch)
+    RETURNING item_id INTO id;
+  INSERT INTO rectify.events (item_id, happened_on, kind, to_value)
+    VALUES (id, register_item.assigned, 'registered', 'registered');
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION rectify.register_item(text, rectify.region, text, text, date, text, text, text, text, text) IS
+  'registers a rectification item; the deadline is given as written in the plan and parsed';
+
+CREATE FUNCTION rectify.assign_unit(item bigint, unit_name text, role text DEFAULT 'primary')
+  RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+BEGIN
+  INSERT INTO rectify.responsibilities AS r (item_id, unit_id, role, seq)
+    SELECT it.item_id, rectify.unit(unit_name), assign_unit.role,
+           coalesce(max(r2.seq), 0) + 1
+      FROM rectify.responsibilities r2
+     WHERE r2.item_id = it.item_id AND r2.role = assign_unit.role
+    ON CONFLICT DO NOTHING;
+END $$;
+COMMENT ON FUNCTION rectify.assign_unit(bigint, text, text) IS
+  'adds a unit to an item''s responsibility list as primary, lead_supervisor or co_supervisor (in order)';
+
+CREATE FUNCTION rectify.add_measure(item bigint, description text, deadline_text text DEFAULT NULL)
+  RETURNS bigint
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+  id bigint;
+BEGIN
+  INSERT INTO rectify.measures (item_id, seq, description, deadline)
+    SELECT it.item_id, coalesce(max(m.seq), 0) + 1, add_measure.description,
+           add_measure.deadline_text::rectify.deadline
+      FROM rectify.measures m WHERE m.item_id = it.item_id
+    RETURNING measure_id INTO id;
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION rectify.add_measure(bigint, text, text) IS
+  'adds the next numbered measure to an item, with its own deadline if given';
+
+-- advance(item, to_status, on_date, reason): the one door for status
+-- changes.  Sending back (退回) and reopening need a reason.
+CREATE FUNCTION rectify.advance(item bigint, to_status rectify.item_status,
+                                on_date date DEFAULT rectify.today(), reason text DEFAULT NULL)
+  RETURNS rectify.item_status
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+  act text;
+  allowed text;
+  event_kind text;
+BEGIN
+  IF to_status IS NULL THEN
+    RAISE EXCEPTION 'target status must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  SELECT t.action INTO act FROM rectify.transitions t
+   WHERE t.from_status = it.status AND t.to_status = advance.to_status;
+  IF NOT FOUND THEN
+    SELECT string_agg(t.to_status::text, ', ' ORDER BY t.to_status) INTO allowed
+      FROM rectify.transitions t WHERE t.from_status = it.status;
+    RAISE EXCEPTION 'illegal status change for item "%": % → %', it.code, it.status, to_status
+      USING ERRCODE = 'check_violation',
+            HINT = format('From %s the item can go to: %s.', it.status, coalesce(allowed, 'nothing'));
+  END IF;
+  PERFORM rectify.check_on_date(it, on_date);
+  event_kind := CASE WHEN to_status = 'reopened' THEN 'reopened'
+                     WHEN to_status = 'in_progress' AND it.status NOT IN ('registered', 'reopened')
+                       THEN 'sent_back'
+                     ELSE 'status' END;
+  IF event_kind <> 'status' THEN
+    PERFORM rectify.require_text(reason, 'a reason for ' || act);
+  END IF;
+
+  UPDATE rectify.items i SET
+    status = advance.to_status,
+    completed_on = CASE WHEN advance.to_status = 'completed' THEN on_date
+                        WHEN advance.to_status IN ('in_progress', 'reopened') THEN NULL
+                        ELSE i.completed_on END,
+    closed_on = CASE WHEN advance.to_status = 'closed' THEN on_date ELSE NULL END,
+    progress = CASE WHEN advance.to_status = 'completed' THEN 1 ELSE i.progress END,
+    reopened_count = i.reopened_count + (advance.to_status = 'reopened')::integer
+  WHERE i.item_id = it.item_id;
+
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+    VALUES (it.item_id, on_date, event_kind, it.status::text, to_status::text, advance.reason);
+  RETURN to_status;
+END $$;
+COMMENT ON FUNCTION rectify.advance(bigint, rectify.item_status, date, text) IS
+  'moves an item along its lifecycle (see rectify.transitions); refuses illegal moves with 23514 and records the change';
+
+CREATE FUNCTION rectify.reopen(item bigint, reason text, on_date date DEFAULT rectify.today())
+  RETURNS rectify.item_status
+  LANGUAGE sql
+  RETURN rectify.advance(item, 'reopened', on_date, reason);
+COMMENT ON FUNCTION rectify.reopen(bigint, text, date) IS
+  'reopens a closed item whose problem came back (回头看发现反弹); a reason is required';
+
+CREATE FUNCTION rectify.report_progress(item bigint, progress numeric,
+                                        on_date date DEFAULT rectify.today(), note text DEFAULT NULL)
+  RETURNS numeric
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+BEGIN
+  IF progress IS NULL OR progress < 0 OR progress > 1 THEN
+    RAISE EXCEPTION 'progress must be between 0 and 1, not %', coalesce(progress::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Report progress as a fraction: 0.6 for 60%.';
+  END IF;
+  IF it.status NOT IN ('registered', 'in_progress', 'reopened') THEN
+    RAISE EXCEPTION 'progress can only be reported on open items; item "%" is %', it.code, it.status
+      USING ERRCODE = 'check_violation',
+            HINT = 'Send the item back (rectify.advance(item, ''in_progress'', ...)) to reopen the work.';
+  END IF;
+  PERFORM rectify.check_on_date(it, on_date);
+  IF it.status = 'registered' AND progress > 0 THEN
+    PERFORM rectify.advance(item, 'in_progress', on_date);
+  END IF;
+  UPDATE rectify.items i SET progress = round(report_progress.progress, 4) WHERE i.item_id = it.item_id;
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+    VALUES (it.item_id, on_date, 'progress', it.progress::text, round(progress, 4)::text, note);
+  RETURN round(progress, 4);
+END $$;
+COMMENT ON FUNCTION rectify.report_progress(bigint, numeric, date, text) IS
+  'records the reported progress (0 to 1) of an open item; a first report starts the item';
+
+-- 延期: the only way to move a deadline.  The original stays on the item,
+-- every step stays in the history.
+CREATE FUNCTION rectify.extend_deadline(item bigint, new_deadline rectify.deadline,
+                                        approved_by text, reason text,
+                                        on_date date DEFAULT rectify.today())
+  RETURNS date
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+  new_due date;
+BEGIN
+  PERFORM rectify.require_text(approved_by, 'the approver of a deadline extension');
+  PERFORM rectify.require_text(reason, 'a reason for a deadline extension');
+  IF new_deadline IS NULL THEN
+    RAISE EXCEPTION 'new deadline must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF it.completed_on IS NOT NULL THEN
+    RAISE EXCEPTION 'item "%" is % and its deadline can no longer be extended', it.code, it.status
+      USING ERRCODE = 'check_violation';
+  END IF;
+  PERFORM rectify.check_on_date(it, on_date);
+  new_due := rectify.due_date(new_deadline, it.assigned, (SELECT immediate_days FROM rectify.office));
+  IF it.due_date IS NULL OR new_due IS NULL THEN
+    RAISE EXCEPTION 'cannot extend item "%" from % to %', it.code, it.deadline, new_deadline
+      USING ERRCODE = 'check_violation',
+            DETAIL = 'An extension moves one due date to a later one; ongoing deadlines have none.';
+  END IF;
+  IF new_due <= it.due_date THEN
+    RAISE EXCEPTION 'an extension must move the due date of item "%" later: % is not after %', it.code, new_due, it.due_date
+      USING ERRCODE = 'check_violation';
+  END IF;
+  UPDATE rectify.items i SET deadline = new_deadline, due_date = new_due WHERE i.item_id = it.item_id;
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, approved_by)
+    VALUES (it.item_id, on_date, 'deadline_extended', it.deadline::text, new_deadline::text,
+            extend_deadline.reason, extend_deadline.approved_by);
+  RETURN new_due;
+END $$;
+COMMENT ON FUNCTION rectify.extend_deadline(bigint, rectify.deadline, text, text, date) IS
+  'extends (延期) an open item''s deadline to a later one, recording who approved it and why; returns the new due date';
+
+-- ------------------------------------------------------------------
+-- Reading the ledger as of a date.
+-- ------------------------------------------------------------------
+
+CREATE FUNCTION rectify.ledger(asof date DEFAULT rectify.today())
+  RETURNS TABLE (item_id bigint, code text, region rectify.region, category text,
+                 source text, status rectify.item_status, deadline rectify.deadline,
+                 assigned date, due_date date, original_due_date date, extended boolean,
+                 state rectify.deadline_state, days_overdue integer,
+                 expected_progress numeric, progress numeric,
+                 completed_on date, closed_on date, closed_within_extension boolean,
+                 primary_units text)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT i.item_id, i.code, i.region, i.category, i.source, i.status, i.deadline,
+         i.assigned, i.due_date, i.original_due_date,
+         i.due_date IS DISTINCT FROM i.original_due_date,
+         rectify.due_state(i.due_date, i.completed_on, ledger.asof, o.warning_days),
+         CASE WHEN i.due_date IS NULL THEN 0
+              ELSE greatest(0, least(coalesce(i.completed_on, ledger.asof), ledger.asof) - i.due_date) END,
+         rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days),
+         i.progress, i.completed_on, i.closed_on,
+         i.completed_on > i.original_due_date AND i.completed_on <= i.due_date,
+         (SELECT string_agg(u.name, '、' ORDER BY r.seq)
+            FROM rectify.responsibilities r JOIN rectify.units u USING (unit_id)
+           WHERE r.item_id = i.item_id AND r.role = 'primary')
+    FROM rectify.items i CROSS JOIN rectify.office o
+   WHERE i.assigned <= ledger.asof;
+END;
+COMMENT ON FUNCTION rectify.ledger(date) IS
+  'every item assigned by asof with its deadline state, days overdue, 序时进度 and primary units as of asof';
+
+CREATE FUNCTION rectify.overdue(asof date DEFAULT rectify.today())
+  RETURNS TABLE (item_id bigint, code text, region rectify.region, deadline rectify.deadline,
+                 due_date date, days_overdue integer, status rectify.item_status,
+                 progress numeric, primary_units text)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT l.item_id, l.code, l.region, l.deadline, l.due_date, l.days_overdue, l.status,
+         l.progress, l.primary_units
+    FROM rectify.ledger(overdue.asof) l
+   WHERE l.state = 'overdue'
+   ORDER BY l.days_overdue DESC, l.code;
+END;
+COMMENT ON FUNCTION rectify.overdue(date) IS 'open items past their due date as of asof (逾期), most overdue first';
+
+CREATE VIEW rectify.open_items AS
+  SELECT * FROM rectify.ledger(rectify.today()) WHERE completed_on IS NULL;
+COMMENT ON VIEW rectify.open_items IS
+  'items not yet completed, with their deadline state and days overdue as of rectify.today(); use rectify.ledger(asof) for another date';
+
+CREATE FUNCTION rectify.measure_states(asof date DEFAULT rectify.today())
+  RETURNS TABLE (measure_id bigint, item_id bigint, code text, seq integer, description text,
+                 deadline rectify.deadline, due_date date, state rectify.deadline_state,
+                 item_state rectify.deadline_state)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT m.measure_id, m.item_id, i.code, m.seq, m.description,
+         coalesce(m.deadline, i.deadline),
+         CASE WHEN m.deadline IS NULL THEN i.due_date
+              ELSE rectify.due_date(m.deadline, i.assigned, o.immediate_days) END,
+         CASE WHEN m.deadline IS NULL
+              THEN rectify.due_state(i.due_date, coalesce(m.completed_on, i.completed_on), measure_states.asof, o.warning_days)
+              ELSE rectify.deadline_state(m.deadline, i.assigned, coalesce(m.completed_on, i.completed_on),
+                                          measure_states.asof, o.warning_days, o.immediate_days) END,
+         rectify.due_state(i.due_date, i.completed_on, measure_states.asof, o.warning_days)
+    FROM rectify.measures m JOIN rectify.items i USING (item_id) CROSS JOIN rectify.office o
+   WHERE i.assigned <= measure_states.asof;
+END;
+COMMENT ON FUNCTION rectify.measure_states(date) IS
+  'each measure with its own deadline state beside its item''s, as of asof';
+
+CREATE FUNCTION rectify.history(item bigint)
+  RETURNS SETOF rectify.events
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT * FROM rectify.events e WHERE e.item_id = history.item ORDER BY e.event_id;
+END;
+COMMENT ON FUNCTION rectify.history(bigint) IS 'an item''s events in the order they were recorded';
