@@ -308,7 +308,7 @@ syntax_error(const char *str, bool error_ok, const char *what, const char *at)
 		return false;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid input syntax for type emission: \"%s\"", str),
+			 errmsg("invalid input syntax for type rectify.emission: \"%s\"", str),
 			 *at ? errdetail("%s at \"%s\".", what, at) :
 			 errdetail("%s at the end of the input.", what),
 			 errhint("%s", EMISSION_HINT)));
@@ -323,7 +323,7 @@ range_error(const char *str, bool error_ok)
 		return false;
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("value \"%s\" is out of range for type emission", str),
+			 errmsg("value \"%s\" is out of range for type rectify.emission", str),
 			 errdetail("An emission lies between -9223372036854.775808 t and 9223372036854.775807 t.")));
 	return false;
 }
