@@ -16,9 +16,12 @@ PORT=54329
 DB=rectify_demo
 
 ensure_packages
+# Install under the lock the test suite uses, then let go of it before the
+# server starts (a server would inherit the descriptor and keep the lock).
 exec 9>/tmp/rectify-install.lock
 flock 9
 build_and_install
+exec 9>&-
 
 # Start over: stop a cluster left by an earlier run, then make a new one.
 if [ -f "$DEMO_DIR/data/postmaster.pid" ]; then
