@@ -4,6 +4,7 @@ SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS rectify;
 RESET client_min_messages;
 SET search_path = public, rectify;
+SET DateStyle = ISO, YMD;
 
 -- try(expr): the value of an expression, or its error's SQLSTATE,
 -- message and hint.
