@@ -269,7 +269,7 @@ BEGIN ATOMIC
          rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days),
          i.progress, i.completed_on, i.closed_on,
          i.completed_on > i.original_due_date AND i.completed_on <= i.due_date,
-         (SELECT string_agg(u.name, '、' ORDER BY r.seq)
+         (SELECT string_agg(u.name, '; ' ORDER BY r.seq)
             FROM rectify.responsibilities r JOIN rectify.units u USING (unit_id)
            WHERE r.item_id = i.item_id AND r.role = 'primary')
     FROM rectify.items i CROSS JOIN rectify.office o
