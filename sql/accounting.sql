@@ -1,6 +1,9 @@
 -- Reduction accounting: projects, verification, base/increment/target
 -- figures, rollup up the region hierarchy; quality indicators.
+-- (quietly: an earlier test in the schedule may have created it)
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS rectify;
+RESET client_min_messages;
 SET search_path = public, rectify;
 \set SHOW_CONTEXT never
 

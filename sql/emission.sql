@@ -1,6 +1,9 @@
 -- rectify.emission: input forms, output, rounding, arithmetic, ordering,
 -- hashing and aggregates.
+-- (quietly: an earlier test in the schedule may have created it)
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS rectify;
+RESET client_min_messages;
 SET search_path = public, rectify;
 \set SHOW_CONTEXT never
 
@@ -165,6 +168,13 @@ SELECT id, e FROM mixed ORDER BY e, id;
 SELECT DISTINCT e FROM mixed ORDER BY e DESC;
 SELECT pollutant(e), count(*), sum(e), min(e), max(e), avg(e)
 FROM mixed GROUP BY 1 ORDER BY 1;
+-- as window aggregates: running totals per pollutant
+SELECT id, e, sum(e) OVER w, avg(e) OVER w, min(e) OVER w, max(e) OVER w
+FROM mixed WHERE e IS NOT NULL
+WINDOW w AS (PARTITION BY pollutant(e) ORDER BY id) ORDER BY pollutant(e), id;
+-- a moving frame (restarts the aggregate for every row)
+SELECT id, e, sum(e) OVER (PARTITION BY pollutant(e) ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
+FROM mixed WHERE e IS NOT NULL ORDER BY pollutant(e), id;
 
 -- GROUP BY the value itself, by hashing and by sorting
 SET enable_sort = off;

@@ -838,28 +838,30 @@ emission_cmp(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(EMISSION_CMP(0, 1));
 }
 
-/* hash support function 1: combines the hashes of both fields */
+/*
+ * hash support function 1: the built-in hash of the grams (as for bigint,
+ * so it does not depend on byte order) combined with that of the pollutant.
+ */
 Datum
 emission_hash(PG_FUNCTION_ARGS)
 {
 	Emission   *e = PG_GETARG_EMISSION_P(0);
-	uint32		h = DatumGetUInt32(hash_any((const unsigned char *) &e->grams,
-											sizeof(e->grams)));
+	uint32		h = DatumGetUInt32(DirectFunctionCall1(hashint8, Int64GetDatum(e->grams)));
 
 	PG_RETURN_UINT32(hash_combine(h, DatumGetUInt32(hash_uint32((uint32) e->pollutant))));
 }
 
-/* hash support function 2: seeded 64-bit hash, for hash partitioning */
+/* hash support function 2: the seeded 64-bit form, for hash partitioning */
 Datum
 emission_hash_extended(PG_FUNCTION_ARGS)
 {
 	Emission   *e = PG_GETARG_EMISSION_P(0);
-	uint64		seed = PG_GETARG_INT64(1);
-	uint64		h = DatumGetUInt64(hash_any_extended((const unsigned char *) &e->grams,
-													 sizeof(e->grams), seed));
+	Datum		seed = PG_GETARG_DATUM(1);
+	uint64		h = DatumGetUInt64(DirectFunctionCall2(hashint8extended,
+													   Int64GetDatum(e->grams), seed));
 
 	PG_RETURN_UINT64(hash_combine64(h, DatumGetUInt64(hash_uint32_extended((uint32) e->pollutant,
-																		   seed))));
+																		   DatumGetUInt64(seed)))));
 }
 
 /* min() transition: the smaller in the total order (never fails) */
