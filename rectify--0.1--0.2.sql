@@ -1,5 +1,8 @@
 -- rectify 0.1 -> 0.2: emission-reduction accounting (主要污染物总量减排核算).
 --   Part 1: the rectify.emission type, its operators and aggregates.
+--   Part 2: reduction projects, verification, base/increment/target figures
+--           and rectify.reduction_progress().
+--   Part 3: environmental-quality indicators and rectify.indicator_attainment().
 \echo Use "ALTER EXTENSION rectify UPDATE TO '0.2'" to load this file. \quit
 
 -- ---------------------------------------------------------------------
