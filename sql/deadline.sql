@@ -45,8 +45,7 @@ SELECT d, d::text::deadline = d AS round_trip
 
 -- Rejected forms: syntax (22P02) or an impossible date (22007).  Each
 -- message quotes the input; the hint lists the accepted forms.
-SELECT to_json(input) AS input, (pg_temp.try(quote_nullable(input) || '::rectify.deadline')).state,
-       (pg_temp.try(quote_nullable(input) || '::rectify.deadline')).message
+SELECT to_json(input) AS input, r.state, r.message
   FROM (VALUES (''), ('   '), ('。'), ('tomorrow'), ('immediately'), ('sustain'),
                ('2021-12-31,'), (',2021-12-31'), ('2021-12-31,,sustain'), ('2021-12-31)'),
                ('(2021-12-31)'), ('2021-12-31 (sustain'), ('2021-12-31 2022-01-01'),
@@ -58,7 +57,8 @@ SELECT to_json(input) AS input, (pg_temp.try(quote_nullable(input) || '::rectify
                ('2021-12-31。长期坚持'), ('防止反弹'), ('并长期坚持'), ('2021-12-31 and'),
                ('2021-13-01'), ('2021-00-10'), ('2021-02-29'), ('2021-04-31'), ('2021-12-00'),
                ('2021年2月30日'), ('2021年0月'), ('2021年13月底'), ('2021年12月0日'),
-               ('0999-12-31'), ('0000-01-01')) AS t(input);
+               ('0999-12-31'), ('0000-01-01')) AS t(input),
+       LATERAL pg_temp.try(quote_nullable(input) || '::rectify.deadline') AS r;
 
 -- The raw errors, as a client sees them: message, hint, SQLSTATE.
 \set VERBOSITY default
@@ -139,9 +139,9 @@ SELECT due_date(NULL, '2021-08-31') AS null_deadline,
        due_date('immediate', '2021-08-31', NULL) AS null_days,
        due_date('immediate', '2024-02-28', 1) AS leap_day,
        due_date('immediate', '2023-02-28', 1) AS no_leap_day;
-SELECT (pg_temp.try($$due_date('immediate', '2021-08-31', -1)$$)).*;
-SELECT (pg_temp.try($$due_date('immediate', 'infinity', 30)$$)).*;
-SELECT (pg_temp.try($$due_date('immediate', '5874897-12-01', 60)$$)).*;
+SELECT * FROM pg_temp.try($$due_date('immediate', '2021-08-31', -1)$$);
+SELECT * FROM pg_temp.try($$due_date('immediate', 'infinity', 30)$$);
+SELECT * FROM pg_temp.try($$due_date('immediate', '5874897-12-01', 60)$$);
 
 -- ------------------------------------------------------------------
 -- deadline_state: every state and its boundaries (warning_days = 15).
@@ -186,9 +186,9 @@ SELECT deadline_state(NULL, '2021-08-31', NULL, '2022-01-01') AS no_deadline,
        deadline_state('2021-12-31', '2021-08-31', NULL, '2022-01-01', NULL) AS no_warning_days,
        days_overdue(NULL, '2021-08-31', NULL, '2022-01-01') AS no_deadline_days;
 -- bad parameters
-SELECT (pg_temp.try($$deadline_state('2021-12-31', '2021-08-31', NULL, '2022-01-01', -1)$$)).*;
-SELECT (pg_temp.try($$deadline_state('2021-12-31', '2021-08-31', NULL, 'infinity')$$)).*;
-SELECT (pg_temp.try($$days_overdue('2021-12-31', '2021-08-31', NULL, '-infinity')$$)).*;
+SELECT * FROM pg_temp.try($$deadline_state('2021-12-31', '2021-08-31', NULL, '2022-01-01', -1)$$);
+SELECT * FROM pg_temp.try($$deadline_state('2021-12-31', '2021-08-31', NULL, 'infinity')$$);
+SELECT * FROM pg_temp.try($$days_overdue('2021-12-31', '2021-08-31', NULL, '-infinity')$$);
 -- the default asof is the office's today
 SELECT deadline_state('9999-12-31', '2021-08-31', NULL) = deadline_state('9999-12-31', '2021-08-31', NULL, today()) AS default_asof;
 
@@ -198,7 +198,7 @@ SELECT due_state('2021-12-31', NULL, '2021-12-31') AS due_today,
        due_state('2021-12-31', '2022-01-02', '2022-02-01') AS closed_late,
        due_state('2021-12-31', NULL, '2021-12-16', 15) AS due_soon,
        due_state('2021-12-31', NULL, NULL) AS no_asof;
-SELECT (pg_temp.try($$due_state('infinity', NULL, '2022-01-01')$$)).*;
+SELECT * FROM pg_temp.try($$due_state('infinity', NULL, '2022-01-01')$$);
 
 -- ------------------------------------------------------------------
 -- expected_progress (序时进度): elapsed share, four decimals, in [0, 1].
@@ -217,7 +217,7 @@ SELECT expected_progress('2021-08-31', '2021-08-31', '2021-08-31') AS due_on_ass
 SELECT expected_progress('2021-01-04', '2021-01-01', '2021-01-02') AS third,
        expected_progress('2021-01-04', '2021-01-01', '2021-01-03') AS two_thirds,
        expected_progress('2021-01-09', '2021-01-01', '2021-01-02') AS eighth;
-SELECT (pg_temp.try($$expected_progress('2021-12-31', 'infinity', '2021-09-01')$$)).*;
+SELECT * FROM pg_temp.try($$expected_progress('2021-12-31', 'infinity', '2021-09-01')$$);
 
 -- is_ongoing, sustains, deadline_kind
 SELECT d, is_ongoing(d), sustains(d), deadline_kind(d)
