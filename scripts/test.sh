@@ -33,7 +33,7 @@ mkdir "$SRC" && tar --exclude=./.git -cf - . | tar -C "$SRC" -xf - || exit 1
 cd "$SRC"
 
 passed=0 failed=0 status=0
-summary=()
+summary=() unscheduled=()
 
 # finish [NOTE]: print the counts (the last line), keep the output only if
 # something failed, and exit.
@@ -66,8 +66,9 @@ if [ $# -eq 0 ]; then
 		t=$(basename "$f" .sql)
 		grep -qE "^test:.*[[:space:]]$t([[:space:]]|\$)" test/schedule && continue
 		echo "sql/$t.sql is not listed in test/schedule"
-		failed=$((failed + 1)); status=1
+		failed=$((failed + 1)); status=1; unscheduled+=("$t")
 	done
+	[ ${#unscheduled[@]} -gt 0 ] && summary+=("unscheduled: ${unscheduled[*]}")
 fi
 # cron.database_name in test/regress.conf names this database.
 as_pg "$PGXS_DIR/src/test/regress/pg_regress" 9>&- \
