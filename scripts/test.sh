@@ -99,9 +99,9 @@ if compgen -G 'test/t/*.pl' >/dev/null; then
 		prove -I "$PGXS_DIR/src/test/perl" -I test test/t/*.pl 2>&1 | tee "$OUT/tap.log"
 	[ "${PIPESTATUS[0]}" -eq 0 ] || status=1
 	# prove's summary: "Files=N, Tests=M, ..."; each failing script gets a
-	# "path (Wstat: ...)" line under "Test Summary Report".
+	# "path (Wstat: ..., Tests: ...)" line under "Test Summary Report".
 	tap_files=$(sed -nE 's/^Files=([0-9]+), Tests=.*/\1/p' "$OUT/tap.log")
-	tap_failed=$(grep -cE '^test/t/[^ ]+\.pl +\(Wstat: ' "$OUT/tap.log")
+	tap_failed=$(grep -cE '^test/t/[^ ]+\.pl +\(' "$OUT/tap.log")
 	[ -z "$tap_files" ] && tap_files=$(ls test/t/*.pl | wc -l) && tap_failed=$tap_files
 	passed=$((passed + tap_files - tap_failed)); failed=$((failed + tap_failed))
 	summary+=("TAP $((tap_files - tap_failed))/$tap_files")
