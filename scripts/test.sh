@@ -19,7 +19,7 @@ ensure_packages || exit 1
 # The test programs get "9>&-" so that no server they start can inherit
 # the lock and hold it after the suite ends.
 exec 9>/tmp/rectify-install.lock
-flock 9
+flock -n 9 || { echo "== waiting for another run to release /tmp/rectify-install.lock"; flock 9; }
 started=$SECONDS
 build_and_install || exit 1
 
