@@ -352,10 +352,10 @@ END;
 COMMENT ON FUNCTION rectify.measure_states(date) IS
   'each measure with its own deadline state beside its item''s, as of asof';
 
+-- A string body, not BEGIN ATOMIC: "SELECT *" then follows columns that
+-- later versions add to rectify.events.
 CREATE FUNCTION rectify.history(item bigint)
   RETURNS SETOF rectify.events
   LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-  SELECT * FROM rectify.events e WHERE e.item_id = history.item ORDER BY e.event_id;
-END;
+  AS $$ SELECT * FROM rectify.events e WHERE e.item_id = $1 ORDER BY e.event_id $$;
 COMMENT ON FUNCTION rectify.history(bigint) IS 'an item''s events in the order they were recorded';
