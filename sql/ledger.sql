@@ -7,24 +7,6 @@ RESET client_min_messages;
 SET search_path = public, rectify;
 SET DateStyle = ISO, YMD;
 
-CREATE FUNCTION pg_temp.try(expr text, OUT result text, OUT state text,
-                            OUT message text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE 'SELECT (' || expr || ')::text' INTO result;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          hint = PG_EXCEPTION_HINT;
-END $$;
--- run(stmt): run a statement; show the error's SQLSTATE and message, if any.
-CREATE FUNCTION pg_temp.run(stmt text, OUT state text, OUT message text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE stmt;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
-END $$;
-
 -- ------------------------------------------------------------------
 -- Settings: no row means the defaults.
 -- ------------------------------------------------------------------
@@ -41,13 +23,13 @@ SELECT set_setting('warning_days', ' 10 ');
 SELECT * FROM office;
 SELECT * FROM settings;
 -- bad settings change nothing
-SELECT * FROM pg_temp.try($$set_setting('warning_day', '10')$$);
-SELECT * FROM pg_temp.try($$set_setting('warning_days', 'ten')$$);
-SELECT * FROM pg_temp.try($$set_setting('warning_days', '-1')$$);
-SELECT * FROM pg_temp.try($$set_setting('immediate_days', '99999')$$);
-SELECT * FROM pg_temp.try($$set_setting('time_zone', 'Mars/Olympus')$$);
-SELECT * FROM pg_temp.try($$set_setting(NULL, '1')$$);
-SELECT * FROM pg_temp.try($$set_setting('warning_days', '3661')$$);
+SELECT * FROM testkit.try($$set_setting('warning_day', '10')$$);
+SELECT * FROM testkit.try($$set_setting('warning_days', 'ten')$$);
+SELECT * FROM testkit.try($$set_setting('warning_days', '-1')$$);
+SELECT * FROM testkit.try($$set_setting('immediate_days', '99999')$$);
+SELECT * FROM testkit.try($$set_setting('time_zone', 'Mars/Olympus')$$);
+SELECT * FROM testkit.try($$set_setting(NULL, '1')$$);
+SELECT * FROM testkit.try($$set_setting('warning_days', '3661')$$);
 SELECT * FROM office;
 -- one row at most
 INSERT INTO settings (singleton, warning_days) VALUES (false, 3);
@@ -69,17 +51,17 @@ SELECT item_id, happened_on, actor = current_user AS by_me, kind, from_value, to
   FROM events ORDER BY event_id;
 
 -- bad registrations: each refused, nothing written
-SELECT * FROM pg_temp.try($$register_item('X-1', '431100', 'p', '明年', '2021-08-31')$$);
-SELECT * FROM pg_temp.try($$register_item('X-1', '431100', 'p', '2021年2月30日', '2021-08-31')$$);
-SELECT * FROM pg_temp.try($$register_item('X-1', '431100', 'p', NULL, '2021-08-31')$$);
-SELECT * FROM pg_temp.try($$register_item('X-1', '990000', 'p', '2021-12-31', '2021-08-31')$$);
-SELECT * FROM pg_temp.try($$register_item('YZ-08', '431100', 'p', '2021-12-31', '2021-08-31')$$);
-SELECT * FROM pg_temp.try($$register_item('X-1', '431100', 'p', '2021-12-31', '2021-08-31', 'noise')$$);
-SELECT * FROM pg_temp.try($$register_item('X-1', '431100', 'p', '2021-12-31', '2021-08-31', 'air', 'rumour')$$);
-SELECT * FROM pg_temp.try($$register_item('X-1', '431100', ' ', '2021-12-31', '2021-08-31')$$);
-SELECT * FROM pg_temp.try($$register_item('X-1', '431100', NULL, '2021-12-31', '2021-08-31')$$);
-SELECT * FROM pg_temp.try($$register_item('X-1', '431100', 'p', '2021-12-31', NULL)$$);
-SELECT * FROM pg_temp.try($$register_item('', '431100', 'p', '2021-12-31', '2021-08-31')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '431100', 'p', '明年', '2021-08-31')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '431100', 'p', '2021年2月30日', '2021-08-31')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '431100', 'p', NULL, '2021-08-31')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '990000', 'p', '2021-12-31', '2021-08-31')$$);
+SELECT * FROM testkit.try($$register_item('YZ-08', '431100', 'p', '2021-12-31', '2021-08-31')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '431100', 'p', '2021-12-31', '2021-08-31', 'noise')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '431100', 'p', '2021-12-31', '2021-08-31', 'air', 'rumour')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '431100', ' ', '2021-12-31', '2021-08-31')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '431100', NULL, '2021-12-31', '2021-08-31')$$);
+SELECT * FROM testkit.try($$register_item('X-1', '431100', 'p', '2021-12-31', NULL)$$);
+SELECT * FROM testkit.try($$register_item('', '431100', 'p', '2021-12-31', '2021-08-31')$$);
 SELECT count(*) AS items, (SELECT count(*) FROM events) AS events FROM items;
 
 -- ------------------------------------------------------------------
@@ -94,12 +76,12 @@ SELECT assign_unit(2, ' 市委 ');                        -- trimmed, same unit 
 SELECT unit('市委') = (SELECT unit_id FROM units WHERE name = '市委') AS same_unit;
 SELECT r.item_id, r.role, r.seq, u.name
   FROM responsibilities r JOIN units u USING (unit_id) ORDER BY r.item_id, r.role, r.seq;
-SELECT * FROM pg_temp.try($$assign_unit(1, '市林業局', 'boss')$$);
-SELECT * FROM pg_temp.try($$assign_unit(1, '', 'primary')$$);
-SELECT * FROM pg_temp.try($$assign_unit(99, '市林業局')$$);
+SELECT * FROM testkit.try($$assign_unit(1, '市林業局', 'boss')$$);
+SELECT * FROM testkit.try($$assign_unit(1, '', 'primary')$$);
+SELECT * FROM testkit.try($$assign_unit(99, '市林業局')$$);
 SELECT add_measure(1, '恢复保护区原有范围') AS m1,
        add_measure(1, '加强湘江源头生态保护', '持续推进') AS m2;
-SELECT state FROM pg_temp.try($$add_measure(1, '不合法', 'soon')$$);
+SELECT state FROM testkit.try($$add_measure(1, '不合法', 'soon')$$);
 SELECT item_id, seq, description, deadline FROM measures ORDER BY measure_id;
 INSERT INTO effects (item_id, description, target_value, measure_unit)
   VALUES (1, '保护区恢复原有范围', 100, '%');
@@ -109,20 +91,20 @@ SELECT count(*) AS effects FROM effects;
 -- The guard: content may be edited directly, lifecycle columns may not.
 -- ------------------------------------------------------------------
 UPDATE items SET target = '恢复湘江源国家森林公园原有范围' WHERE code = 'YZ-08';
-SELECT * FROM pg_temp.run($$UPDATE rectify.items SET status = 'closed' WHERE code = 'YZ-08'$$);
-SELECT * FROM pg_temp.run($$UPDATE rectify.items SET deadline = '2022-12-31' WHERE code = 'YZ-08'$$);
-SELECT * FROM pg_temp.run($$UPDATE rectify.items SET progress = 1 WHERE code = 'YZ-08'$$);
-SELECT * FROM pg_temp.run($$UPDATE rectify.items SET due_date = '2030-01-01' WHERE code = 'YZ-08'$$);
+SELECT * FROM testkit.run($$UPDATE rectify.items SET status = 'closed' WHERE code = 'YZ-08'$$);
+SELECT * FROM testkit.run($$UPDATE rectify.items SET deadline = '2022-12-31' WHERE code = 'YZ-08'$$);
+SELECT * FROM testkit.run($$UPDATE rectify.items SET progress = 1 WHERE code = 'YZ-08'$$);
+SELECT * FROM testkit.run($$UPDATE rectify.items SET due_date = '2030-01-01' WHERE code = 'YZ-08'$$);
 -- the table constraints keep status and dates consistent even on insert
-SELECT * FROM pg_temp.run($$INSERT INTO rectify.items (code, region, problem, deadline, assigned, status) VALUES ('X-2', '431100', 'p', '2021-12-31', '2021-08-31', 'closed')$$);
+SELECT * FROM testkit.run($$INSERT INTO rectify.items (code, region, problem, deadline, assigned, status) VALUES ('X-2', '431100', 'p', '2021-12-31', '2021-08-31', 'closed')$$);
 SELECT code, target, status, deadline, progress, due_date FROM items WHERE code = 'YZ-08';
 
 -- ------------------------------------------------------------------
 -- The history is append-only.
 -- ------------------------------------------------------------------
-SELECT * FROM pg_temp.run($$UPDATE rectify.events SET reason = 'x'$$);
-SELECT * FROM pg_temp.run($$DELETE FROM rectify.events$$);
-SELECT * FROM pg_temp.run($$TRUNCATE rectify.events$$);
+SELECT * FROM testkit.run($$UPDATE rectify.events SET reason = 'x'$$);
+SELECT * FROM testkit.run($$DELETE FROM rectify.events$$);
+SELECT * FROM testkit.run($$TRUNCATE rectify.events$$);
 SELECT count(*) AS events FROM events;
 -- an item with history cannot be deleted
 DELETE FROM items WHERE code = 'JD-01';

@@ -7,15 +7,6 @@ RESET client_min_messages;
 SET search_path = public, rectify;
 SET DateStyle = ISO, YMD;
 
-CREATE FUNCTION pg_temp.try(expr text, OUT result text, OUT state text,
-                            OUT message text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE 'SELECT (' || expr || ')::text' INTO result;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          hint = PG_EXCEPTION_HINT;
-END $$;
 -- snapshot of everything a refusal must leave alone
 CREATE FUNCTION pg_temp.fingerprint() RETURNS text LANGUAGE sql AS $$
   SELECT md5((SELECT string_agg(i::text, ';' ORDER BY item_id) FROM rectify.items i) ||
@@ -47,18 +38,18 @@ SELECT happened_on, kind, from_value, to_value FROM history(1);
 -- Illegal moves: 23514 with the legal next steps in the hint.
 -- ------------------------------------------------------------------
 SELECT pg_temp.fingerprint() AS before \gset
-SELECT * FROM pg_temp.try($$advance(2, 'closed', '2022-01-01')$$);
-SELECT * FROM pg_temp.try($$advance(2, 'preliminary_review', '2022-01-01')$$);
-SELECT * FROM pg_temp.try($$advance(1, 'completed', '2022-03-01')$$);
-SELECT * FROM pg_temp.try($$advance(2, 'registered', '2022-01-01')$$);
-SELECT * FROM pg_temp.try($$advance(2, NULL, '2022-01-01')$$);
-SELECT * FROM pg_temp.try($$advance(99, 'completed', '2022-01-01')$$);
-SELECT * FROM pg_temp.try($$advance(NULL, 'completed', '2022-01-01')$$);
-SELECT state FROM pg_temp.try($$advance(2, 'finished', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(2, 'closed', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(2, 'preliminary_review', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(1, 'completed', '2022-03-01')$$);
+SELECT * FROM testkit.try($$advance(2, 'registered', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(2, NULL, '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(99, 'completed', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(NULL, 'completed', '2022-01-01')$$);
+SELECT state FROM testkit.try($$advance(2, 'finished', '2022-01-01')$$);
 -- dated before the item existed, or not dated at all
-SELECT * FROM pg_temp.try($$advance(2, 'completed', '2021-08-30')$$);
-SELECT * FROM pg_temp.try($$advance(2, 'completed', NULL)$$);
-SELECT * FROM pg_temp.try($$advance(2, 'completed', 'infinity')$$);
+SELECT * FROM testkit.try($$advance(2, 'completed', '2021-08-30')$$);
+SELECT * FROM testkit.try($$advance(2, 'completed', NULL)$$);
+SELECT * FROM testkit.try($$advance(2, 'completed', 'infinity')$$);
 SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
 
 -- ------------------------------------------------------------------
@@ -67,10 +58,10 @@ SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
 SELECT advance(2, 'completed', '2022-01-21');
 SELECT advance(2, 'preliminary_review', '2022-02-10');
 SELECT pg_temp.fingerprint() AS before \gset
-SELECT * FROM pg_temp.try($$advance(2, 'in_progress', '2022-02-12')$$);
-SELECT message FROM pg_temp.try($$advance(2, 'in_progress', '2022-02-12', '   ')$$);
+SELECT * FROM testkit.try($$advance(2, 'in_progress', '2022-02-12')$$);
+SELECT message FROM testkit.try($$advance(2, 'in_progress', '2022-02-12', '   ')$$);
 -- a step dated before the last status change is refused
-SELECT * FROM pg_temp.try($$advance(2, 'public_notice', '2022-01-20')$$);
+SELECT * FROM testkit.try($$advance(2, 'public_notice', '2022-01-20')$$);
 SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
 SELECT advance(2, 'in_progress', '2022-02-12', '能源技术评价报告未经审批');
 SELECT code, status, completed_on, progress FROM items WHERE item_id = 2;
@@ -79,9 +70,9 @@ SELECT happened_on, kind, from_value, to_value, reason FROM history(2) WHERE kin
 -- ------------------------------------------------------------------
 -- Reopening (回头看发现反弹): only closed items, reason required.
 -- ------------------------------------------------------------------
-SELECT * FROM pg_temp.try($$reopen(2, '反弹', '2022-06-01')$$);
-SELECT * FROM pg_temp.try($$reopen(1, NULL, '2022-06-01')$$);
-SELECT * FROM pg_temp.try($$reopen(1, '反弹', '2022-02-01')$$);
+SELECT * FROM testkit.try($$reopen(2, '反弹', '2022-06-01')$$);
+SELECT * FROM testkit.try($$reopen(1, NULL, '2022-06-01')$$);
+SELECT * FROM testkit.try($$reopen(1, '反弹', '2022-02-01')$$);
 SELECT reopen(1, '回头看发现渗漏复发', '2022-06-01');
 SELECT code, status, completed_on, closed_on, reopened_count FROM items WHERE item_id = 1;
 SELECT advance(1, 'completed', '2022-07-01');
@@ -91,11 +82,11 @@ SELECT code, status, completed_on, reopened_count FROM items WHERE item_id = 1;
 -- Progress: 0..1 on open items; the first report starts the item.
 -- ------------------------------------------------------------------
 SELECT pg_temp.fingerprint() AS before \gset
-SELECT * FROM pg_temp.try($$report_progress(3, 1.5, '2021-10-01')$$);
-SELECT message FROM pg_temp.try($$report_progress(3, -0.1, '2021-10-01')$$);
-SELECT message FROM pg_temp.try($$report_progress(3, NULL, '2021-10-01')$$);
-SELECT * FROM pg_temp.try($$report_progress(1, 0.5, '2022-07-02')$$);
-SELECT state FROM pg_temp.try($$report_progress(3, 0.5, '2021-01-01')$$);
+SELECT * FROM testkit.try($$report_progress(3, 1.5, '2021-10-01')$$);
+SELECT message FROM testkit.try($$report_progress(3, -0.1, '2021-10-01')$$);
+SELECT message FROM testkit.try($$report_progress(3, NULL, '2021-10-01')$$);
+SELECT * FROM testkit.try($$report_progress(1, 0.5, '2022-07-02')$$);
+SELECT state FROM testkit.try($$report_progress(3, 0.5, '2021-01-01')$$);
 SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
 SELECT report_progress(3, 0.123456, '2021-10-01', '渗滤液处理站开工');
 SELECT code, status, progress FROM items WHERE item_id = 3;
@@ -106,15 +97,15 @@ SELECT happened_on, kind, from_value, to_value, reason FROM history(3) WHERE kin
 -- Deadline extensions (延期): later only, approver and reason required.
 -- ------------------------------------------------------------------
 SELECT pg_temp.fingerprint() AS before \gset
-SELECT * FROM pg_temp.try($$extend_deadline(3, '2022年6月30日', NULL, '跨冬季施工', '2021-12-15')$$);
-SELECT message FROM pg_temp.try($$extend_deadline(3, '2022年6月30日', '市整改办', '', '2021-12-15')$$);
-SELECT * FROM pg_temp.try($$extend_deadline(3, '2021年11月30日', '市整改办', '提前', '2021-10-15')$$);
-SELECT message FROM pg_temp.try($$extend_deadline(3, '2021-12-31', '市整改办', '不变', '2021-10-15')$$);
-SELECT * FROM pg_temp.try($$extend_deadline(3, '持续推进', '市整改办', '改为长期', '2021-10-15')$$);
-SELECT message FROM pg_temp.try($$extend_deadline(4, '2023-12-31', '市整改办', '本无期限', '2021-10-15')$$);
-SELECT * FROM pg_temp.try($$extend_deadline(1, '2023-12-31', '市整改办', '已完成', '2022-07-15')$$);
-SELECT state FROM pg_temp.try($$extend_deadline(3, 'next year', '市整改办', 'x', '2021-10-15')$$);
-SELECT state FROM pg_temp.try($$extend_deadline(3, NULL, '市整改办', 'x', '2021-10-15')$$);
+SELECT * FROM testkit.try($$extend_deadline(3, '2022年6月30日', NULL, '跨冬季施工', '2021-12-15')$$);
+SELECT message FROM testkit.try($$extend_deadline(3, '2022年6月30日', '市整改办', '', '2021-12-15')$$);
+SELECT * FROM testkit.try($$extend_deadline(3, '2021年11月30日', '市整改办', '提前', '2021-10-15')$$);
+SELECT message FROM testkit.try($$extend_deadline(3, '2021-12-31', '市整改办', '不变', '2021-10-15')$$);
+SELECT * FROM testkit.try($$extend_deadline(3, '持续推进', '市整改办', '改为长期', '2021-10-15')$$);
+SELECT message FROM testkit.try($$extend_deadline(4, '2023-12-31', '市整改办', '本无期限', '2021-10-15')$$);
+SELECT * FROM testkit.try($$extend_deadline(1, '2023-12-31', '市整改办', '已完成', '2022-07-15')$$);
+SELECT state FROM testkit.try($$extend_deadline(3, 'next year', '市整改办', 'x', '2021-10-15')$$);
+SELECT state FROM testkit.try($$extend_deadline(3, NULL, '市整改办', 'x', '2021-10-15')$$);
 SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
 SELECT extend_deadline(3, '2022年6月30日', '市整改办', '渗滤液处理站扩容工程跨冬季施工', '2021-12-15');
 SELECT extend_deadline(3, '2022年9月', '市政府', '设备到货延迟', '2022-06-01');

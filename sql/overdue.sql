@@ -7,16 +7,6 @@ RESET client_min_messages;
 SET search_path = public, rectify;
 SET DateStyle = ISO, YMD;
 
-CREATE FUNCTION pg_temp.try(expr text, OUT result text, OUT state text,
-                            OUT message text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE 'SELECT (' || expr || ')::text' INTO result;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          hint = PG_EXCEPTION_HINT;
-END $$;
-
 -- A small ledger over three regions (Yongzhou, a Yongzhou county, Baoding).
 SELECT register_item(code, region::region, problem, deadline, assigned) AS item
   FROM (VALUES ('YZ-03', '431100', '保护区范围调整', '2021年12月31日(長期堅持、防止反彈)。', date '2021-08-31'),
@@ -72,7 +62,7 @@ SELECT code, state, status FROM open_items ORDER BY code;
 
 -- A NULL asof gives no rows; an infinite one is refused.
 SELECT count(*) AS rows, count(state) AS with_state FROM ledger(NULL);
-SELECT state, message FROM pg_temp.try($$(SELECT count(*) FROM rectify.overdue('infinity'))$$);
+SELECT state, message FROM testkit.try($$(SELECT count(*) FROM rectify.overdue('infinity'))$$);
 
 -- "All overdue items within prefecture X" can use the region index: the
 -- containment is turned into a range on the btree.
