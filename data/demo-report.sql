@@ -17,7 +17,7 @@ SELECT code, deadline, due_date, due_date - :'asof'::date AS days_left,
 
 \echo '== closed items, and whether within an approved extension'
 SELECT code, due_date, original_due_date, completed_on, state, closed_within_extension
-  FROM ledger(:'asof') WHERE completed_on IS NOT NULL ORDER BY code;
+  FROM ledger(:'asof') WHERE completed_on <= :'asof' ORDER BY code;
 
 \echo '== history of YZ-03'
 SELECT happened_on, kind, from_value, to_value, reason

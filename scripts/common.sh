@@ -25,6 +25,8 @@ build_and_install() {
 	[ "$(id -u)" -ne 0 ] && sudo=sudo
 	echo "== building rectify"
 	make -s PG_CONFIG="$PG_CONFIG" >/dev/null
+	# Scripts of another checkout's versions must not linger beside ours.
+	$sudo rm -f "$("$PG_CONFIG" --sharedir)"/extension/rectify--*.sql
 	$sudo make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
 }
 

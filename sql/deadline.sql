@@ -6,18 +6,6 @@ RESET client_min_messages;
 SET search_path = public, rectify;
 SET DateStyle = ISO, YMD;
 
--- try(expr): the value of an expression, or its error's SQLSTATE,
--- message and hint.
-CREATE FUNCTION pg_temp.try(expr text, OUT result text, OUT state text,
-                            OUT message text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE 'SELECT (' || expr || ')::text' INTO result;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          hint = PG_EXCEPTION_HINT;
-END $$;
-
 -- The deadline phrases of the seeds, verbatim (traditional characters,
 -- full stops, full-width parentheses and commas).
 SELECT input, input::deadline AS deadline
@@ -45,8 +33,7 @@ SELECT d, d::text::deadline = d AS round_trip
 
 -- Rejected forms: syntax (22P02) or an impossible date (22007).  Each
 -- message quotes the input; the hint lists the accepted forms.
-SELECT to_json(input) AS input, (pg_temp.try(quote_nullable(input) || '::rectify.deadline')).state,
-       (pg_temp.try(quote_nullable(input) || '::rectify.deadline')).message
+SELECT to_json(input) AS input, r.state, r.message
   FROM (VALUES (''), ('   '), ('。'), ('tomorrow'), ('immediately'), ('sustain'),
                ('2021-12-31,'), (',2021-12-31'), ('2021-12-31,,sustain'), ('2021-12-31)'),
                ('(2021-12-31)'), ('2021-12-31 (sustain'), ('2021-12-31 2022-01-01'),
@@ -58,7 +45,8 @@ SELECT to_json(input) AS input, (pg_temp.try(quote_nullable(input) || '::rectify
                ('2021-12-31。长期坚持'), ('防止反弹'), ('并长期坚持'), ('2021-12-31 and'),
                ('2021-13-01'), ('2021-00-10'), ('2021-02-29'), ('2021-04-31'), ('2021-12-00'),
                ('2021年2月30日'), ('2021年0月'), ('2021年13月底'), ('2021年12月0日'),
-               ('0999-12-31'), ('0000-01-01')) AS t(input);
+               ('0999-12-31'), ('0000-01-01')) AS t(input),
+       LATERAL testkit.try(quote_nullable(input) || '::rectify.deadline') AS r;
 
 -- The raw errors, as a client sees them: message, hint, SQLSTATE.
 \set VERBOSITY default
@@ -100,26 +88,12 @@ SELECT a.code, b.code FROM deadline_t a JOIN deadline_t b ON a.d = b.d AND a.cod
 -- Binary send/receive round trip through COPY BINARY; bad bit patterns
 -- (carried by a bigint column, same wire format) are refused with 22P03.
 CREATE TABLE deadline_copy (d deadline);
-CREATE FUNCTION pg_temp.copy_through(src text, dst text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  f text := current_setting('data_directory') || '/deadline_copy.bin';
-  state text;
-  message text;
-BEGIN
-  EXECUTE format('COPY %s TO %L (FORMAT binary)', src, f);
-  EXECUTE format('COPY %s FROM %L (FORMAT binary)', dst, f);
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
-  RETURN state || ': ' || message;
-END $$;
-SELECT pg_temp.copy_through('deadline_t (d)', 'deadline_copy');
+SELECT testkit.copy_through('deadline_t (d)', 'deadline_copy');
 SELECT array_agg(d ORDER BY d) FROM deadline_copy;
 -- kind 1 with the sustain flag (valid), then: kind 0, kind 9, unknown
 -- flag, immediate with a date, ongoing with a flag, reserved bits, a date
 -- beyond 9999-12-31
-SELECT v, pg_temp.copy_through(format('(SELECT %s::bigint)', v), 'deadline_copy') AS outcome
+SELECT v, testkit.copy_through(format('(SELECT %s::bigint)', v), 'deadline_copy') AS outcome
   FROM (VALUES ((1::bigint << 40) | (1::bigint << 32) | 8000), (8000), ((9::bigint << 32)),
                ((4::bigint << 40) | (1::bigint << 32)), ((2::bigint << 32) | 5),
                ((1::bigint << 40) | (3::bigint << 32)), ((1::bigint << 48) | (3::bigint << 32)),
@@ -139,9 +113,9 @@ SELECT due_date(NULL, '2021-08-31') AS null_deadline,
        due_date('immediate', '2021-08-31', NULL) AS null_days,
        due_date('immediate', '2024-02-28', 1) AS leap_day,
        due_date('immediate', '2023-02-28', 1) AS no_leap_day;
-SELECT (pg_temp.try($$due_date('immediate', '2021-08-31', -1)$$)).*;
-SELECT (pg_temp.try($$due_date('immediate', 'infinity', 30)$$)).*;
-SELECT (pg_temp.try($$due_date('immediate', '5874897-12-01', 60)$$)).*;
+SELECT * FROM testkit.try($$due_date('immediate', '2021-08-31', -1)$$);
+SELECT * FROM testkit.try($$due_date('immediate', 'infinity', 30)$$);
+SELECT * FROM testkit.try($$due_date('immediate', '5874897-12-01', 60)$$);
 
 -- ------------------------------------------------------------------
 -- deadline_state: every state and its boundaries (warning_days = 15).
@@ -186,9 +160,9 @@ SELECT deadline_state(NULL, '2021-08-31', NULL, '2022-01-01') AS no_deadline,
        deadline_state('2021-12-31', '2021-08-31', NULL, '2022-01-01', NULL) AS no_warning_days,
        days_overdue(NULL, '2021-08-31', NULL, '2022-01-01') AS no_deadline_days;
 -- bad parameters
-SELECT (pg_temp.try($$deadline_state('2021-12-31', '2021-08-31', NULL, '2022-01-01', -1)$$)).*;
-SELECT (pg_temp.try($$deadline_state('2021-12-31', '2021-08-31', NULL, 'infinity')$$)).*;
-SELECT (pg_temp.try($$days_overdue('2021-12-31', '2021-08-31', NULL, '-infinity')$$)).*;
+SELECT * FROM testkit.try($$deadline_state('2021-12-31', '2021-08-31', NULL, '2022-01-01', -1)$$);
+SELECT * FROM testkit.try($$deadline_state('2021-12-31', '2021-08-31', NULL, 'infinity')$$);
+SELECT * FROM testkit.try($$days_overdue('2021-12-31', '2021-08-31', NULL, '-infinity')$$);
 -- the default asof is the office's today
 SELECT deadline_state('9999-12-31', '2021-08-31', NULL) = deadline_state('9999-12-31', '2021-08-31', NULL, today()) AS default_asof;
 
@@ -198,7 +172,7 @@ SELECT due_state('2021-12-31', NULL, '2021-12-31') AS due_today,
        due_state('2021-12-31', '2022-01-02', '2022-02-01') AS closed_late,
        due_state('2021-12-31', NULL, '2021-12-16', 15) AS due_soon,
        due_state('2021-12-31', NULL, NULL) AS no_asof;
-SELECT (pg_temp.try($$due_state('infinity', NULL, '2022-01-01')$$)).*;
+SELECT * FROM testkit.try($$due_state('infinity', NULL, '2022-01-01')$$);
 
 -- ------------------------------------------------------------------
 -- expected_progress (序时进度): elapsed share, four decimals, in [0, 1].
@@ -217,7 +191,7 @@ SELECT expected_progress('2021-08-31', '2021-08-31', '2021-08-31') AS due_on_ass
 SELECT expected_progress('2021-01-04', '2021-01-01', '2021-01-02') AS third,
        expected_progress('2021-01-04', '2021-01-01', '2021-01-03') AS two_thirds,
        expected_progress('2021-01-09', '2021-01-01', '2021-01-02') AS eighth;
-SELECT (pg_temp.try($$expected_progress('2021-12-31', 'infinity', '2021-09-01')$$)).*;
+SELECT * FROM testkit.try($$expected_progress('2021-12-31', 'infinity', '2021-09-01')$$);
 
 -- is_ongoing, sustains, deadline_kind
 SELECT d, is_ongoing(d), sustains(d), deadline_kind(d)

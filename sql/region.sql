@@ -5,18 +5,6 @@ CREATE EXTENSION IF NOT EXISTS rectify;
 RESET client_min_messages;
 SET search_path = public, rectify;
 
--- try(expr): evaluate a region expression; show its value or the error's
--- SQLSTATE, message and hint, so every rejected form is pinned with its code.
-CREATE FUNCTION pg_temp.try(expr text, OUT result text, OUT state text,
-                            OUT message text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE 'SELECT (' || expr || ')::text' INTO result;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          hint = PG_EXCEPTION_HINT;
-END $$;
-
 -- Accepted forms: six digits, optional surrounding white space.
 SELECT to_json(input) AS input, input::region AS region
   FROM (VALUES ('130000'), ('130600'), ('130602'), ('110101'), ('429004'),
@@ -24,7 +12,7 @@ SELECT to_json(input) AS input, input::region AS region
                ('820000'), ('659001')) AS t(input);
 
 -- Rejected forms.
-SELECT to_json(input) AS input, (pg_temp.try(quote_nullable(input) || '::rectify.region')).*
+SELECT to_json(input) AS input, (testkit.try(quote_nullable(input) || '::rectify.region')).*
   FROM (VALUES (''), ('   '), ('13060'), ('1306021'), ('abcdef'), ('13060a'),
                ('13 0600'), ('x130600'), ('130600x'), ('130600.'), ('+130600'),
                ('-130600'), ('１３０６００'), ('000000'), ('990000'),
@@ -80,7 +68,7 @@ SELECT '130600'::region < '130602' AS lt, '130600'::region <= '130600' AS le,
 SELECT '130602'::region::text AS to_text, '130602'::text::region AS from_text,
        130602::region AS from_int, '130602'::region::integer + 1 AS to_int,
        rectify.region(431100) AS by_function;
-SELECT (pg_temp.try(e)).* FROM (VALUES ('990000::rectify.region'),
+SELECT (testkit.try(e)).* FROM (VALUES ('990000::rectify.region'),
        ('130001::rectify.region'), ('1306021::rectify.region'),
        ('(-1)::rectify.region'), ('12::rectify.region')) AS t(e);
 
@@ -124,29 +112,13 @@ DROP INDEX region_items_hash;
 -- so it can carry codes that region_recv must refuse.
 CREATE TABLE region_copy (code region);
 CREATE TABLE int_copy (code integer);
--- copy_through returns 'ok' or the error's SQLSTATE and message (the
--- error's context would show the file's path, which changes from run to run).
-CREATE FUNCTION pg_temp.copy_through(src text, dst text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  f text := current_setting('data_directory') || '/region_copy.bin';
-  state text;
-  message text;
-BEGIN
-  EXECUTE format('COPY %s TO %L (FORMAT binary)', src, f);
-  EXECUTE format('COPY %s FROM %L (FORMAT binary)', dst, f);
-  RETURN 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
-  RETURN state || ': ' || message;
-END $$;
-SELECT pg_temp.copy_through('region_items (code)', 'region_copy');
+SELECT testkit.copy_through('region_items (code)', 'region_copy');
 SELECT (SELECT array_agg(code ORDER BY code) FROM region_copy)
      = (SELECT array_agg(code ORDER BY code) FROM region_items) AS same;
-SELECT pg_temp.copy_through('region_items (code)', 'int_copy');
+SELECT testkit.copy_through('region_items (code)', 'int_copy');
 SELECT code FROM int_copy ORDER BY code LIMIT 3;
 -- Each bad value alone in the file; region_copy must stay as it was.
-SELECT v, pg_temp.copy_through(
+SELECT v, testkit.copy_through(
             format('(SELECT %s::integer)', v), 'region_copy') AS outcome
   FROM (VALUES (130602), (990000), (0), (130001), (-1), (1306021)) AS t(v);
 SELECT count(*) AS rows_now FROM region_copy;  -- 11 + the one good row

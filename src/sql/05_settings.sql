@@ -48,10 +48,11 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Settings are time_zone, warning_days and immediate_days.';
   END IF;
-  IF name <> 'time_zone' AND value IS NOT NULL AND value !~ '^\s*-?\d{1,9}\s*$' THEN
+  IF name <> 'time_zone' AND value IS NOT NULL AND
+     (value !~ '^\s*\d{1,4}\s*$' OR value::integer > 3660) THEN
     RAISE EXCEPTION 'invalid value for rectify setting "%": "%"', name, value
       USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give a whole number of days, such as 15.';
+            HINT = 'Give a whole number of days from 0 to 3660, such as 15.';
   END IF;
   INSERT INTO rectify.settings DEFAULT VALUES ON CONFLICT (singleton) DO NOTHING;
   EXECUTE format('UPDATE rectify.settings SET %I = $1::%s', name,

@@ -155,3 +155,16 @@ CREATE FUNCTION rectify.due_state(due date, closed date, asof date DEFAULT recti
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.due_state(date, date, date, integer) IS
   'the deadline state for a due date already resolved (NULL due = ongoing), as the ledger stores it';
+
+COMMENT ON OPERATOR rectify.< (rectify.deadline, rectify.deadline) IS 'earlier deadline (dates, then immediate, then ongoing)';
+COMMENT ON OPERATOR rectify.<= (rectify.deadline, rectify.deadline) IS 'earlier or equal deadline';
+COMMENT ON OPERATOR rectify.= (rectify.deadline, rectify.deadline) IS 'same deadline';
+COMMENT ON OPERATOR rectify.<> (rectify.deadline, rectify.deadline) IS 'different deadline';
+COMMENT ON OPERATOR rectify.>= (rectify.deadline, rectify.deadline) IS 'later or equal deadline';
+COMMENT ON OPERATOR rectify.> (rectify.deadline, rectify.deadline) IS 'later deadline';
+COMMENT ON OPERATOR CLASS rectify.deadline_ops USING btree IS 'default btree class for deadlines';
+COMMENT ON OPERATOR FAMILY rectify.deadline_ops USING btree IS 'btree family for deadlines';
+COMMENT ON OPERATOR CLASS rectify.deadline_hash_ops USING hash IS 'default hash class for deadlines';
+COMMENT ON OPERATOR FAMILY rectify.deadline_hash_ops USING hash IS 'hash family for deadlines';
+COMMENT ON CAST (text AS rectify.deadline) IS 'parses a deadline as written in a plan';
+COMMENT ON CAST (rectify.deadline AS text) IS 'the canonical English form';

@@ -81,8 +81,10 @@ CREATE TABLE rectify.items (
   closed_on date CHECK (closed_on >= completed_on),
   reopened_count integer NOT NULL DEFAULT 0 CHECK (reopened_count >= 0),
   -- the status and the dates must tell the same story
-  CHECK ((status IN ('registered', 'in_progress', 'reopened')) = (completed_on IS NULL)),
-  CHECK ((status = 'closed') = (closed_on IS NOT NULL))
+  CONSTRAINT items_completed_on_matches_status
+    CHECK ((status IN ('registered', 'in_progress', 'reopened')) = (completed_on IS NULL)),
+  CONSTRAINT items_closed_on_matches_status
+    CHECK ((status = 'closed') = (closed_on IS NOT NULL))
 );
 COMMENT ON TABLE rectify.items IS 'rectification items (整改任务): one row per problem, with its deadline and lifecycle';
 COMMENT ON COLUMN rectify.items.code IS 'the office''s own reference, unique';
@@ -161,6 +163,12 @@ COMMENT ON COLUMN rectify.events.recorded_at IS 'when it was written';
 COMMENT ON COLUMN rectify.events.actor IS 'the database role that made the change';
 COMMENT ON COLUMN rectify.events.approved_by IS 'who approved a deadline extension';
 CREATE INDEX events_item_idx ON rectify.events (item_id, event_id);
+
+COMMENT ON SEQUENCE rectify.units_unit_id_seq IS 'ids of rectify.units';
+COMMENT ON SEQUENCE rectify.items_item_id_seq IS 'ids of rectify.items';
+COMMENT ON SEQUENCE rectify.measures_measure_id_seq IS 'ids of rectify.measures';
+COMMENT ON SEQUENCE rectify.effects_effect_id_seq IS 'ids of rectify.effects';
+COMMENT ON SEQUENCE rectify.events_event_id_seq IS 'ids of rectify.events, in recording order';
 
 SELECT pg_catalog.pg_extension_config_dump('rectify.units', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.units_unit_id_seq', '');

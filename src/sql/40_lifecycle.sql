@@ -19,22 +19,32 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.lock_item(bigint) IS 'locks an item row for a lifecycle change; P0002 if it does not exist';
 
--- A change must be dated, and not before the item existed.
+-- A change must be dated, and not before the item's last status change:
+-- the history reads in order, so a look-back cannot reopen an item on a
+-- day before it was closed.
 CREATE FUNCTION rectify.check_on_date(it rectify.items, on_date date) RETURNS void
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  last_change date;
+  last_kind text;
 BEGIN
   IF on_date IS NULL OR NOT isfinite(on_date) THEN
     RAISE EXCEPTION 'the date of a change to item "%" must be a finite date, not %', it.code, coalesce(on_date::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  IF on_date < coalesce(it.completed_on, it.assigned) THEN
-    RAISE EXCEPTION 'date % is before item "%" was %', on_date, it.code,
-          CASE WHEN it.completed_on IS NULL THEN 'assigned (' || it.assigned || ')'
-               ELSE 'completed (' || it.completed_on || ')' END
-      USING ERRCODE = 'check_violation';
+  SELECT e.happened_on, coalesce(e.to_value, e.kind) INTO last_change, last_kind
+    FROM rectify.events e
+   WHERE e.item_id = it.item_id AND e.kind IN ('registered', 'status', 'sent_back', 'reopened')
+   ORDER BY e.happened_on DESC, e.event_id DESC LIMIT 1;
+  IF on_date < greatest(it.assigned, last_change) THEN
+    RAISE EXCEPTION 'date % is before the last status change of item "%" (% on %)', on_date, it.code,
+          coalesce(last_kind, 'assigned'), greatest(it.assigned, last_change)
+      USING ERRCODE = 'check_violation',
+            HINT = 'Changes are recorded in order; date this one on or after that day.';
   END IF;
 END $$;
-COMMENT ON FUNCTION rectify.check_on_date(rectify.items, date) IS 'refuses a change dated before the item was assigned or completed';
+COMMENT ON FUNCTION rectify.check_on_date(rectify.items, date) IS
+  'refuses a change dated before the item was assigned or before its last status change';
 
 -- Raise 22023 unless a required text argument is present.
 CREATE FUNCTION rectify.require_text(value text, what text) RETURNS text
@@ -72,7 +82,26 @@ CREATE FUNCTION rectify.register_item(
 DECLARE
   id bigint;
 BEGIN
+  PERFORM rectify.require_text(code, 'item code');
+  PERFORM rectify.require_text(problem, 'problem text');
   PERFORM rectify.require_text(deadline_text, 'deadline');
+  IF region IS NULL OR assigned IS NULL OR NOT isfinite(assigned) THEN
+    RAISE EXCEPTION 'item "%" needs a region and a finite assigned date, not % and %',
+          code, coalesce(region::text, 'NULL'), coalesce(assigned::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF category IS NULL OR category NOT IN ('governance', 'industry', 'energy', 'air', 'water',
+                                          'soil', 'solid_waste', 'ecology', 'other') THEN
+    RAISE EXCEPTION 'unknown category "%" for item "%"', category, code
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Categories: governance, industry, energy, air, water, soil, solid_waste, ecology, other.';
+  END IF;
+  IF source IS NULL OR source NOT IN ('central', 'provincial', 'lookback', 'warning_film',
+                                      'complaint', 'proposal', 'other') THEN
+    RAISE EXCEPTION 'unknown source "%" for item "%"', source, code
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Sources: central, provincial, lookback, warning_film, complaint, proposal, other.';
+  END IF;
   INSERT INTO rectify.items (code, region, problem, deadline, deadline_text, assigned,
                              category, source, target, leader, batch)
     VALUES (register_item.code, register_item.region, register_item.problem,
@@ -93,6 +122,11 @@ CREATE FUNCTION rectify.assign_unit(item bigint, unit_name text, role text DEFAU
 DECLARE
   it rectify.items := rectify.lock_item(item);
 BEGIN
+  IF role IS NULL OR role NOT IN ('primary', 'lead_supervisor', 'co_supervisor') THEN
+    RAISE EXCEPTION 'unknown responsibility role "%"', role
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Roles: primary (主体责任单位), lead_supervisor (牵头督导单位), co_supervisor (配合督导单位).';
+  END IF;
   INSERT INTO rectify.responsibilities AS r (item_id, unit_id, role, seq)
     SELECT it.item_id, rectify.unit(unit_name), assign_unit.role,
            coalesce(max(r2.seq), 0) + 1
@@ -318,10 +352,10 @@ END;
 COMMENT ON FUNCTION rectify.measure_states(date) IS
   'each measure with its own deadline state beside its item''s, as of asof';
 
+-- A string body, not BEGIN ATOMIC: "SELECT *" then follows columns that
+-- later versions add to rectify.events.
 CREATE FUNCTION rectify.history(item bigint)
   RETURNS SETOF rectify.events
   LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-  SELECT * FROM rectify.events e WHERE e.item_id = history.item ORDER BY e.event_id;
-END;
+  AS $$ SELECT * FROM rectify.events e WHERE e.item_id = $1 ORDER BY e.event_id $$;
 COMMENT ON FUNCTION rectify.history(bigint) IS 'an item''s events in the order they were recorded';

@@ -1,0 +1,114 @@
+-- The lifecycle: legal and illegal moves, send-backs, reopening, deadline
+-- extensions, progress reports.  Every refusal changes nothing.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS rectify CASCADE;
+CREATE EXTENSION rectify;
+RESET client_min_messages;
+SET search_path = public, rectify;
+SET DateStyle = ISO, YMD;
+
+-- snapshot of everything a refusal must leave alone
+CREATE FUNCTION pg_temp.fingerprint() RETURNS text LANGUAGE sql AS $$
+  SELECT md5((SELECT string_agg(i::text, ';' ORDER BY item_id) FROM rectify.items i) ||
+             (SELECT count(*) FROM rectify.events)::text)
+$$;
+
+SELECT * FROM transitions ORDER BY from_status, to_status;
+
+SELECT register_item('YZ-04', '431100', '“两高”项目上马冲动', '2021年12月31日(長期堅持、防止反彈)。',
+                     '2021-08-31', 'industry') AS a,
+       register_item('YZ-05', '431100', '石灰石矿项目未做能源技术评价', '2021年12月31日(長期堅持、防止反彈)。',
+                     '2021-08-31', 'energy') AS b,
+       register_item('YZ-13', '431100', '垃圾填埋场渗滤液', '2021年12月31日(長期堅持、防止反彈)。',
+                     '2021-08-31', 'solid_waste') AS c,
+       register_item('YZ-16', '431100', '废弃矿山修复', '持續推進。', '2021-08-31', 'ecology') AS d;
+
+-- ------------------------------------------------------------------
+-- The whole way to 销号, on time.
+-- ------------------------------------------------------------------
+SELECT report_progress(1, 0.6, '2021-10-15');
+SELECT advance(1, s, d)
+  FROM (VALUES ('completed'::item_status, date '2021-12-20'), ('preliminary_review', '2022-01-05'),
+               ('public_notice', '2022-01-10'), ('applied', '2022-01-20'),
+               ('verified', '2022-02-15'), ('closed', '2022-02-28')) AS v(s, d);
+SELECT code, status, progress, completed_on, closed_on FROM items WHERE item_id = 1;
+SELECT happened_on, kind, from_value, to_value FROM history(1);
+
+-- ------------------------------------------------------------------
+-- Illegal moves: 23514 with the legal next steps in the hint.
+-- ------------------------------------------------------------------
+SELECT pg_temp.fingerprint() AS before \gset
+SELECT * FROM testkit.try($$advance(2, 'closed', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(2, 'preliminary_review', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(1, 'completed', '2022-03-01')$$);
+SELECT * FROM testkit.try($$advance(2, 'registered', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(2, NULL, '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(99, 'completed', '2022-01-01')$$);
+SELECT * FROM testkit.try($$advance(NULL, 'completed', '2022-01-01')$$);
+SELECT state FROM testkit.try($$advance(2, 'finished', '2022-01-01')$$);
+-- dated before the item existed, or not dated at all
+SELECT * FROM testkit.try($$advance(2, 'completed', '2021-08-30')$$);
+SELECT * FROM testkit.try($$advance(2, 'completed', NULL)$$);
+SELECT * FROM testkit.try($$advance(2, 'completed', 'infinity')$$);
+SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
+
+-- ------------------------------------------------------------------
+-- Send-back (退回) needs a reason and clears the completion date.
+-- ------------------------------------------------------------------
+SELECT advance(2, 'completed', '2022-01-21');
+SELECT advance(2, 'preliminary_review', '2022-02-10');
+SELECT pg_temp.fingerprint() AS before \gset
+SELECT * FROM testkit.try($$advance(2, 'in_progress', '2022-02-12')$$);
+SELECT message FROM testkit.try($$advance(2, 'in_progress', '2022-02-12', '   ')$$);
+-- a step dated before the last status change is refused
+SELECT * FROM testkit.try($$advance(2, 'public_notice', '2022-01-20')$$);
+SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
+SELECT advance(2, 'in_progress', '2022-02-12', '能源技术评价报告未经审批');
+SELECT code, status, completed_on, progress FROM items WHERE item_id = 2;
+SELECT happened_on, kind, from_value, to_value, reason FROM history(2) WHERE kind <> 'registered';
+
+-- ------------------------------------------------------------------
+-- Reopening (回头看发现反弹): only closed items, reason required.
+-- ------------------------------------------------------------------
+SELECT * FROM testkit.try($$reopen(2, '反弹', '2022-06-01')$$);
+SELECT * FROM testkit.try($$reopen(1, NULL, '2022-06-01')$$);
+SELECT * FROM testkit.try($$reopen(1, '反弹', '2022-02-01')$$);
+SELECT reopen(1, '回头看发现渗漏复发', '2022-06-01');
+SELECT code, status, completed_on, closed_on, reopened_count FROM items WHERE item_id = 1;
+SELECT advance(1, 'completed', '2022-07-01');
+SELECT code, status, completed_on, reopened_count FROM items WHERE item_id = 1;
+
+-- ------------------------------------------------------------------
+-- Progress: 0..1 on open items; the first report starts the item.
+-- ------------------------------------------------------------------
+SELECT pg_temp.fingerprint() AS before \gset
+SELECT * FROM testkit.try($$report_progress(3, 1.5, '2021-10-01')$$);
+SELECT message FROM testkit.try($$report_progress(3, -0.1, '2021-10-01')$$);
+SELECT message FROM testkit.try($$report_progress(3, NULL, '2021-10-01')$$);
+SELECT * FROM testkit.try($$report_progress(1, 0.5, '2022-07-02')$$);
+SELECT state FROM testkit.try($$report_progress(3, 0.5, '2021-01-01')$$);
+SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
+SELECT report_progress(3, 0.123456, '2021-10-01', '渗滤液处理站开工');
+SELECT code, status, progress FROM items WHERE item_id = 3;
+SELECT report_progress(3, 0, '2021-10-02', '数据更正');
+SELECT happened_on, kind, from_value, to_value, reason FROM history(3) WHERE kind <> 'registered';
+
+-- ------------------------------------------------------------------
+-- Deadline extensions (延期): later only, approver and reason required.
+-- ------------------------------------------------------------------
+SELECT pg_temp.fingerprint() AS before \gset
+SELECT * FROM testkit.try($$extend_deadline(3, '2022年6月30日', NULL, '跨冬季施工', '2021-12-15')$$);
+SELECT message FROM testkit.try($$extend_deadline(3, '2022年6月30日', '市整改办', '', '2021-12-15')$$);
+SELECT * FROM testkit.try($$extend_deadline(3, '2021年11月30日', '市整改办', '提前', '2021-10-15')$$);
+SELECT message FROM testkit.try($$extend_deadline(3, '2021-12-31', '市整改办', '不变', '2021-10-15')$$);
+SELECT * FROM testkit.try($$extend_deadline(3, '持续推进', '市整改办', '改为长期', '2021-10-15')$$);
+SELECT message FROM testkit.try($$extend_deadline(4, '2023-12-31', '市整改办', '本无期限', '2021-10-15')$$);
+SELECT * FROM testkit.try($$extend_deadline(1, '2023-12-31', '市整改办', '已完成', '2022-07-15')$$);
+SELECT state FROM testkit.try($$extend_deadline(3, 'next year', '市整改办', 'x', '2021-10-15')$$);
+SELECT state FROM testkit.try($$extend_deadline(3, NULL, '市整改办', 'x', '2021-10-15')$$);
+SELECT pg_temp.fingerprint() = :'before' AS nothing_changed;
+SELECT extend_deadline(3, '2022年6月30日', '市整改办', '渗滤液处理站扩容工程跨冬季施工', '2021-12-15');
+SELECT extend_deadline(3, '2022年9月', '市政府', '设备到货延迟', '2022-06-01');
+SELECT code, deadline, due_date, original_deadline, original_due_date FROM items WHERE item_id = 3;
+SELECT happened_on, kind, from_value, to_value, reason, approved_by
+  FROM history(3) WHERE kind = 'deadline_extended';

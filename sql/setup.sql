@@ -1,0 +1,45 @@
+-- Helpers shared by the pg_regress tests that follow (test/schedule runs
+-- this first).  They live in schema testkit, which survives the tests'
+-- DROP EXTENSION rectify CASCADE.
+CREATE SCHEMA testkit;
+
+-- try(expr): the value of an expression, or its error's SQLSTATE, message
+-- and hint.  Call it in FROM (SELECT * FROM testkit.try(...)): in a select
+-- list, (f(x)).* would run the expression once per output column.
+CREATE FUNCTION testkit.try(expr text, OUT result text, OUT state text,
+                            OUT message text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE 'SELECT (' || expr || ')::text' INTO result;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                          hint = PG_EXCEPTION_HINT;
+END $$;
+
+-- run(stmt): run a statement (INSERT, UPDATE, DELETE, TRUNCATE ...); show
+-- the error's SQLSTATE and message, if any.
+CREATE FUNCTION testkit.run(stmt text, OUT state text, OUT message text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE stmt;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+END $$;
+
+-- copy_through(src, dst): COPY src to a file in the data directory in
+-- binary format, then COPY it into dst; 'ok' or the error's SQLSTATE and
+-- message (the context would show the file's path, which changes).
+CREATE FUNCTION testkit.copy_through(src text, dst text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  f text := current_setting('data_directory') || '/testkit_copy.bin';
+  state text;
+  message text;
+BEGIN
+  EXECUTE format('COPY %s TO %L (FORMAT binary)', src, f);
+  EXECUTE format('COPY %s FROM %L (FORMAT binary)', dst, f);
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+  RETURN state || ': ' || message;
+END $$;
