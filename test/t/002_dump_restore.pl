@@ -65,6 +65,24 @@ SELECT rectify.advance(7, s, d) FROM (VALUES ('preliminary_review'::rectify.item
   ('public_notice', '2021-12-10'), ('applied', '2021-12-20'), ('verified', '2022-01-05'),
   ('closed', '2022-01-10')) v(s, d);
 SELECT rectify.reopen(7, '回头看发现黑臭反弹', '2022-07-01');               -- D-7 reopened
+
+-- Reduction accounting (0.2): a verified project linked to an item, one
+-- still open, region figures, indicator values and targets, a user indicator.
+SELECT rectify.add_reduction_project('R-1', '规模化养猪场污染治理', '431124', 2023, 'engineering',
+                                     ARRAY['85.2 t COD', '9.6 t NH3-N']::rectify.emission[], 5);
+SELECT rectify.add_reduction_project('R-2', '轧钢厂关停', '431123', 2023, 'structural',
+                                     ARRAY['12.4 t SO2']::rectify.emission[]);
+SELECT rectify.set_project_status(1, 'completed', '2023-09-30');
+SELECT rectify.verify_project(1, ARRAY['80 t COD', '9.6 t NH3-N']::rectify.emission[], '2023-12-20', '永州市生态环境局');
+SELECT rectify.set_project_status(2, 'in_progress', '2023-05-01');
+INSERT INTO rectify.base_emissions (region, year, amount, base_year) VALUES ('431124', 2023, '4200 t COD', 2020);
+INSERT INTO rectify.emission_increments (region, year, amount) VALUES ('431124', 2023, '30 t COD');
+INSERT INTO rectify.reduction_targets (region, year, amount) VALUES ('431100', 2023, '60 t COD');
+INSERT INTO rectify.indicators (code, name, name_en, unit, better) VALUES ('noise_day', '昼间噪声', 'daytime noise', 'dB(A)', 'lower');
+INSERT INTO rectify.indicator_values (region, indicator, year, period, value, reported_change_pct)
+  VALUES ('131000', 'pm25', 2024, 'H1', 42, -2.3), ('131000', 'noise_day', 2024, 'year', 53.1, NULL);
+INSERT INTO rectify.indicator_targets (region, indicator, year, comparator, target)
+  VALUES ('340000', 'pm25', 2024, '<=', 36.8), ('340000', 'good_days_ratio', 2024, '>', 82.1);
 });
 
 is($node->safe_psql('ledger', q{SELECT string_agg(status::text, ',' ORDER BY code) FROM rectify.items}),
@@ -82,7 +100,10 @@ SELECT c.oid::regclass FROM pg_class c
 my @config = split /\n/, $node->safe_psql('ledger', q{
 SELECT c::regclass FROM pg_extension e, unnest(e.extconfig) c WHERE e.extname = 'rectify' ORDER BY 1::text});
 foreach my $t (qw(rectify.items rectify.units rectify.measures rectify.responsibilities
-	rectify.effects rectify.events rectify.settings rectify.regions))
+	rectify.effects rectify.events rectify.settings rectify.regions
+	rectify.reduction_projects rectify.project_amounts rectify.base_emissions
+	rectify.emission_increments rectify.reduction_targets rectify.indicators
+	rectify.indicator_values rectify.indicator_targets))
 {
 	ok((grep { $_ eq $t } @config), "$t is dumped with the extension (pg_extension_config_dump)");
 }
@@ -102,7 +123,12 @@ sub digest
 	}
 	$d{ledger} = $node->safe_psql($db, q{
 		SELECT md5(string_agg(l::text, E'\n' ORDER BY l.code)) FROM rectify.ledger('2022-12-01') l});
+	$d{reduction_progress} = $node->safe_psql($db, q{
+		SELECT md5(string_agg(r::text, E'\n' ORDER BY r::text)) FROM rectify.reduction_progress(2023) r});
+	$d{indicator_attainment} = $node->safe_psql($db, q{
+		SELECT md5(string_agg(a::text, E'\n' ORDER BY a::text)) FROM rectify.indicator_attainment(2024) a});
 	$d{seeded_regions} = $node->safe_psql($db, 'SELECT count(*) FROM rectify.regions WHERE seeded');
+	$d{seeded_indicators} = $node->safe_psql($db, 'SELECT count(*) FROM rectify.indicators WHERE seeded');
 	return \%d;
 }
 
