@@ -35,7 +35,7 @@ echo "== pg_regress"
 as_pg "$PGXS_DIR/src/test/regress/pg_regress" \
 	--temp-instance="$OUT/regress-instance" --temp-config=test/regress.conf \
 	--bindir="$PG_BINDIR" --inputdir=. --outputdir="$OUT/regress" \
-	--encoding=UTF8 --no-locale --port=54321 \
+	--encoding=UTF8 --no-locale --port=54321 --dbname=contrib_regression \
 	${*:---schedule=test/schedule} 2>&1 | tee "$OUT/regress.log"
 [ "${PIPESTATUS[0]}" -eq 0 ] || { status=1; cat "$OUT/regress/regression.diffs" 2>/dev/null; }
 count_results "$OUT/regress.log"
