@@ -4,7 +4,8 @@
 # then cron.job_run_details and rectify.events are polled (at most 120 s)
 # until the escalation and the dispatch have run.  Also: the errors when
 # pg_cron is loaded but not created, and when it is absent, while
-# rectify.escalate() still works for an outside scheduler.
+# rectify.escalate() still works for an outside scheduler; and a dump and
+# restore brings back policies and levels once, without duplicates.
 use strict;
 use warnings;
 use PostgreSQL::Test::Cluster;
@@ -111,6 +112,30 @@ is($plain->safe_psql('postgres', q{SELECT to_level FROM rectify.escalate()}), 'a
 	'escalate() works for an outside scheduler');
 is($plain->safe_psql('postgres', q{SELECT rectify.purge_cron_history() IS NULL}), 't',
 	'housekeeping has nothing to do without pg_cron');
+
+# Dump and restore: the office's policy rows and the ledger's levels come
+# back once; the built-in ladder is not duplicated.
+$plain->safe_psql('postgres', q{
+INSERT INTO rectify.escalation_policy (source, level, min_days_overdue, note)
+VALUES ('central', 'supervision', 20, '中央督察交办问题加快督办');
+SELECT rectify.register_item('N-02', '130600', '未到期', '2099-12-31', '2022-01-01');
+SELECT rectify.dispatch('2022-06-30');
+});
+my $state_sql = q{
+SELECT (SELECT count(*) FROM rectify.escalation_ladder) || '|'
+    || (SELECT count(*) FROM rectify.escalation_policy) || '|'
+    || (SELECT string_agg(code || ':' || escalation_level || ':' || coalesce(escalation_next::text, '-'), ',' ORDER BY code) FROM rectify.items) || '|'
+    || (SELECT count(*) FROM rectify.events) || '|'
+    || (SELECT count(*) FROM rectify.dispatch_snapshots)};
+my $before = $plain->safe_psql('postgres', $state_sql);
+my $dump = $PostgreSQL::Test::Utils::tmp_check . '/rectify.sql';
+command_ok([ 'pg_dump', '-d', $plain->connstr('postgres'), '-f', $dump ], 'pg_dump');
+$plain->safe_psql('postgres', 'CREATE DATABASE restored');
+command_ok([ 'psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', $plain->connstr('restored'), '-f', $dump ],
+	'restore without errors');
+is($plain->safe_psql('restored', $state_sql), $before, 'restored ledger, levels and policies are the same');
+is($plain->safe_psql('restored', q{SELECT count(*) FROM rectify.escalate(rectify.today())}), '0',
+	'nothing to escalate again after a restore');
 $plain->stop;
 
 done_testing();
