@@ -570,6 +570,12 @@ CREATE TABLE rectify.dispatch_snapshots (
 COMMENT ON TABLE rectify.dispatch_snapshots IS
   '一月一调度: each month''s snapshot of every open item (state, days overdue, level, progress), written by rectify.dispatch()';
 COMMENT ON COLUMN rectify.dispatch_snapshots.month IS 'first day of the month dispatched';
+COMMENT ON COLUMN rectify.dispatch_snapshots.item_id IS 'the item';
+COMMENT ON COLUMN rectify.dispatch_snapshots.code IS 'the item''s code when the snapshot was taken';
+COMMENT ON COLUMN rectify.dispatch_snapshots.region IS 'the item''s region';
+COMMENT ON COLUMN rectify.dispatch_snapshots.status IS 'lifecycle status when the snapshot was taken';
+COMMENT ON COLUMN rectify.dispatch_snapshots.due_date IS 'the due date then in force';
+COMMENT ON COLUMN rectify.dispatch_snapshots.progress IS 'reported progress when the snapshot was taken';
 COMMENT ON COLUMN rectify.dispatch_snapshots.state IS 'deadline state as of taken_on';
 COMMENT ON COLUMN rectify.dispatch_snapshots.days_overdue IS 'days overdue as of taken_on';
 COMMENT ON COLUMN rectify.dispatch_snapshots.escalation_level IS 'escalation level when the snapshot was taken';
