@@ -23,15 +23,28 @@ SELECT report_progress(1, 0.7, '2021-11-15'), advance(1, 'completed', '2021-12-2
        extend_deadline(2, '2022年6月30日', '市整改办', '跨冬季施工', '2021-12-15');
 SELECT set_setting('warning_days', '10');
 INSERT INTO regions (code, name) VALUES ('431127', '蓝山县');
-CREATE TEMP TABLE before_update AS
-  SELECT 'items' AS t, md5(string_agg(x::text, ';' ORDER BY x.item_id)) AS digest FROM items x
-  UNION ALL SELECT 'events', md5(string_agg(x::text, ';' ORDER BY x.event_id)) FROM events x
-  UNION ALL SELECT 'units', md5(string_agg(x::text, ';' ORDER BY x.unit_id)) FROM units x
-  UNION ALL SELECT 'measures', md5(string_agg(x::text, ';' ORDER BY x.measure_id)) FROM measures x
-  UNION ALL SELECT 'responsibilities', md5(string_agg(x::text, ';' ORDER BY x.item_id, x.unit_id, x.role)) FROM responsibilities x
-  UNION ALL SELECT 'settings', md5(string_agg(x::text, ';')) FROM settings x
-  UNION ALL SELECT 'regions (user rows)', md5(string_agg(x::text, ';' ORDER BY x.code)) FROM regions x WHERE NOT seeded
-  UNION ALL SELECT 'ledger', md5(string_agg(l::text, ';' ORDER BY l.item_id)) FROM ledger('2022-07-15') l;
+-- Digests of the 0.1 columns (later versions may add columns).
+CREATE FUNCTION pg_temp.digests_0_1() RETURNS TABLE (t text, digest text) LANGUAGE sql AS $$
+  SELECT 'items', md5(string_agg(row(x.item_id, x.code, x.source, x.batch, x.region, x.category,
+           x.problem, x.target, x.leader, x.deadline, x.deadline_text, x.assigned, x.due_date,
+           x.original_deadline, x.original_due_date, x.status, x.progress, x.completed_on,
+           x.closed_on, x.reopened_count)::text, ';' ORDER BY x.item_id)) FROM rectify.items x
+  UNION ALL SELECT 'events', md5(string_agg(row(x.event_id, x.item_id, x.happened_on, x.recorded_at,
+           x.actor, x.kind, x.from_value, x.to_value, x.reason, x.approved_by)::text, ';' ORDER BY x.event_id))
+    FROM rectify.events x
+  UNION ALL SELECT 'units', md5(string_agg(row(x.unit_id, x.name, x.region)::text, ';' ORDER BY x.unit_id)) FROM rectify.units x
+  UNION ALL SELECT 'measures', md5(string_agg(row(x.measure_id, x.item_id, x.seq, x.description,
+           x.deadline, x.completed_on)::text, ';' ORDER BY x.measure_id)) FROM rectify.measures x
+  UNION ALL SELECT 'responsibilities', md5(string_agg(row(x.item_id, x.unit_id, x.role, x.seq)::text, ';'
+           ORDER BY x.item_id, x.unit_id, x.role)) FROM rectify.responsibilities x
+  UNION ALL SELECT 'settings', md5(string_agg(row(x.time_zone, x.warning_days, x.immediate_days)::text, ';'))
+    FROM rectify.settings x
+  UNION ALL SELECT 'regions (user rows)', md5(string_agg(row(x.code, x.name)::text, ';' ORDER BY x.code))
+    FROM rectify.regions x WHERE NOT x.seeded
+  UNION ALL SELECT 'ledger', md5(string_agg(row(l.item_id, l.state, l.days_overdue, l.due_date,
+           l.expected_progress, l.primary_units)::text, ';' ORDER BY l.item_id)) FROM rectify.ledger('2022-07-15') l
+$$;
+CREATE TEMP TABLE before_update AS SELECT * FROM pg_temp.digests_0_1();
 
 ALTER EXTENSION rectify UPDATE;
 SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE name = 'rectify') AS at_default
@@ -39,16 +52,7 @@ SELECT extversion = (SELECT default_version FROM pg_available_extensions WHERE n
 
 -- every table, the settings and the ledger's view of them are unchanged
 SELECT b.t, b.digest = a.digest AS unchanged
-  FROM before_update b
-  JOIN (SELECT 'items' AS t, md5(string_agg(x::text, ';' ORDER BY x.item_id)) AS digest FROM items x
-        UNION ALL SELECT 'events', md5(string_agg(x::text, ';' ORDER BY x.event_id)) FROM events x
-        UNION ALL SELECT 'units', md5(string_agg(x::text, ';' ORDER BY x.unit_id)) FROM units x
-        UNION ALL SELECT 'measures', md5(string_agg(x::text, ';' ORDER BY x.measure_id)) FROM measures x
-        UNION ALL SELECT 'responsibilities', md5(string_agg(x::text, ';' ORDER BY x.item_id, x.unit_id, x.role)) FROM responsibilities x
-        UNION ALL SELECT 'settings', md5(string_agg(x::text, ';')) FROM settings x
-        UNION ALL SELECT 'regions (user rows)', md5(string_agg(x::text, ';' ORDER BY x.code)) FROM regions x WHERE NOT seeded
-        UNION ALL SELECT 'ledger', md5(string_agg(l::text, ';' ORDER BY l.item_id)) FROM ledger('2022-07-15') l) a
-    USING (t)
+  FROM before_update b JOIN pg_temp.digests_0_1() a USING (t)
  ORDER BY b.t;
 
 -- the 0.1 API still works on the updated extension

@@ -83,6 +83,10 @@ INSERT INTO rectify.indicator_values (region, indicator, year, period, value, re
   VALUES ('131000', 'pm25', 2024, 'H1', 42, -2.3), ('131000', 'noise_day', 2024, 'year', 53.1, NULL);
 INSERT INTO rectify.indicator_targets (region, indicator, year, comparator, target)
   VALUES ('340000', 'pm25', 2024, '<=', 36.8), ('340000', 'good_days_ratio', 2024, '>', 82.1);
+INSERT INTO rectify.escalation_policy (source, level, min_days_overdue, note)
+  VALUES ('central', 'warning', 5, '中央督察交办问题从快督办');
+SELECT rectify.escalate('2022-03-01');
+SELECT count(*) FROM rectify.dispatch('2022-03-01');
 });
 
 is($node->safe_psql('ledger', q{SELECT string_agg(status::text, ',' ORDER BY code) FROM rectify.items}),
@@ -103,7 +107,8 @@ foreach my $t (qw(rectify.items rectify.units rectify.measures rectify.responsib
 	rectify.effects rectify.events rectify.settings rectify.regions
 	rectify.reduction_projects rectify.project_amounts rectify.base_emissions
 	rectify.emission_increments rectify.reduction_targets rectify.indicators
-	rectify.indicator_values rectify.indicator_targets))
+	rectify.indicator_values rectify.indicator_targets rectify.escalation_policy
+	rectify.dispatch_snapshots))
 {
 	ok((grep { $_ eq $t } @config), "$t is dumped with the extension (pg_extension_config_dump)");
 }
