@@ -206,6 +206,14 @@ END;
 COMMENT ON FUNCTION rectify.escalation_thresholds(text, text) IS
   'the escalation thresholds for items of this category and source, and which policy row (scope) set each; NULL days: never automatically';
 
+-- 序时进度 from the item's stored due date, so that every form of deadline
+-- (including those resolved against a working-day calendar) is judged the
+-- same way.
+CREATE FUNCTION rectify.due_progress(due date, assigned date, asof date) RETURNS numeric
+  AS 'MODULE_PATHNAME', 'deadline_due_progress' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.due_progress(date, date, date) IS
+  'time-proportional progress (序时进度) for a due date already resolved: elapsed share from assigned to due, in [0,1]; NULL for ongoing';
+
 -- Is the item lagging (进度滞后) as of asof: is its progress behind 序时进度
 -- by at least the office's lag threshold?
 CREATE FUNCTION rectify.is_lagging(it rectify.items, asof date)
@@ -213,7 +221,7 @@ CREATE FUNCTION rectify.is_lagging(it rectify.items, asof date)
   LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
   SELECT coalesce(it.completed_on IS NULL
-                  AND rectify.expected_progress(it.deadline, it.assigned, asof, o.immediate_days)
+                  AND rectify.due_progress(it.due_date, it.assigned, asof)
                       - it.progress >= o.lag_threshold, false)
     FROM rectify.office o;
 END;
@@ -241,7 +249,7 @@ BEGIN
   IF it.progress + o.lag_threshold > 1 THEN
     RETURN NULL;                      -- 序时进度 never exceeds 1
   END IF;
-  due := rectify.due_date(it.deadline, it.assigned, o.immediate_days);
+  due := it.due_date;
   d := it.assigned + least(greatest(due - it.assigned, 0),
                            ceil((it.progress + o.lag_threshold) * greatest(due - it.assigned, 0))::integer);
   WHILE d > it.assigned AND rectify.is_lagging(it, d - 1) AND steps < 10 LOOP
@@ -469,7 +477,7 @@ BEGIN
     new_level := by_days;
     IF new_level < 'notice' AND rectify.is_lagging(it, asof) THEN
       new_level := 'notice';
-      expected := rectify.expected_progress(it.deadline, it.assigned, asof, o.immediate_days);
+      expected := rectify.due_progress(it.due_date, it.assigned, asof);
       why := format('lagging: progress %s is %s behind 序时进度 %s (threshold %s)',
                     it.progress, expected - it.progress, expected, o.lag_threshold);
     ELSE

@@ -36,6 +36,10 @@
 	"ongoing (持续推进, 长期坚持); a date with a sustain clause " \
 	"(2021-12-31, sustain; 2021年12月31日(长期坚持、防止反弹); 2022年12月31日,并长期坚持); " \
 	"immediate, ongoing (立行立改,持续推进). Traditional characters are accepted too."
+/*
+ * 0.1's tests pin the hint above, so it does not list the relative forms
+ * (30 days, 15 workdays) and the rollover clause; the README does.
+ */
 
 /* Years a deadline may name: four digits, so the output always re-parses. */
 #define DL_MIN_YEAR 1000
@@ -52,7 +56,10 @@ typedef enum TokenKind
 	TK_ONGOING,					/* 持续推进 / 长期坚持 / ongoing */
 	TK_REBOUND,					/* 防止反弹: keep the fix from coming back */
 	TK_SUSTAIN,					/* English "sustain" */
-	TK_AND						/* 并 / 且 / and: must introduce a clause */
+	TK_AND,						/* 并 / 且 / and: must introduce a clause */
+	TK_DAYS,					/* 30日 / 30天 / 30 days: calendar days */
+	TK_WORKDAYS,				/* 15个工作日 / 15 workdays: working days */
+	TK_ROLLOVER					/* 遇节假日顺延 / rollover (民法典 Art. 203) */
 } TokenKind;
 
 #define MAX_TOKENS 8
@@ -65,6 +72,7 @@ typedef struct Scanner
 	int			pos;
 	bool		error_ok;
 	bool		bad_date;		/* set when the failure is an impossible date */
+	bool		bad_count;		/* set when a day count is out of range */
 } Scanner;
 
 /*
@@ -101,6 +109,16 @@ fold_codepoint(pg_wchar c)
 			return 0x5E76;		/* 並 → 并 */
 		case 0x865F:
 			return 0x53F7;		/* 號 → 号 */
+		case 0x500B:
+			return 0x4E2A;		/* 個 → 个 */
+		case 0x5167:
+			return 0x5185;		/* 內 → 内 */
+		case 0x9806:
+			return 0x987A;		/* 順 → 顺 */
+		case 0x7BC0:
+			return 0x8282;		/* 節 → 节 */
+		case 0x66C6:
+			return 0x5386;		/* 曆 → 历 */
 	}
 	if (c >= 'A' && c <= 'Z')
 		c += 'a' - 'A';
@@ -123,6 +141,7 @@ scanner_init(Scanner *sc, const char *str, bool error_ok)
 	sc->input = str;
 	sc->error_ok = error_ok;
 	sc->bad_date = false;
+	sc->bad_count = false;
 	sc->pos = 0;
 	sc->len = 0;
 
@@ -276,6 +295,74 @@ scan_date(Scanner *sc, DateADT *result)
 	return dl_make_date(sc, year, month, day, result);
 }
 
+static void
+skip_spaces(Scanner *sc)
+{
+	while (sc->pos < sc->len && sc->cp[sc->pos] == ' ')
+		sc->pos++;
+}
+
+typedef enum CountScan
+{
+	COUNT_NONE,					/* digits not followed by a unit: not a count */
+	COUNT_OK,
+	COUNT_BAD					/* a unit, but the count is out of range */
+} CountScan;
+
+/*
+ * Scan a relative deadline starting at a digit: a count of calendar days
+ * (30日, 30天, 30个自然日, 30 days, 30 calendar days) or of working days
+ * (15个工作日, 15工作日, 15 workdays, 15 working days), the Chinese ones
+ * optionally followed by 内 ("within").  Without a unit after the digits
+ * the position is restored and COUNT_NONE returned, so the caller can try
+ * a date: "2021年…" never reads as a count.
+ */
+static CountScan
+scan_count(Scanner *sc, TokenKind *kind, int32 *count)
+{
+	int			start = sc->pos;
+	int64		value = 0;
+
+	while (is_digit(sc, sc->pos))
+	{
+		value = value * 10 + (int) (sc->cp[sc->pos++] - '0');
+		if (value > DL_MAX_COUNT)
+			value = DL_MAX_COUNT + 1;	/* saturate: only "too big" matters */
+	}
+	skip_spaces(sc);
+
+	if (scan_phrase(sc, "个工作日") || scan_phrase(sc, "工作日"))
+	{
+		*kind = TK_WORKDAYS;
+		(void) scan_phrase(sc, "内");
+	}
+	else if (scan_phrase(sc, "个自然日") || scan_phrase(sc, "自然日") ||
+			 scan_phrase(sc, "个日历日") || scan_phrase(sc, "日历日") ||
+			 scan_phrase(sc, "日") || scan_phrase(sc, "天"))
+	{
+		*kind = TK_DAYS;
+		(void) scan_phrase(sc, "内");
+	}
+	else if (scan_phrase(sc, "workdays") || scan_phrase(sc, "workday") ||
+			 scan_phrase(sc, "working days") || scan_phrase(sc, "working day"))
+		*kind = TK_WORKDAYS;
+	else if (scan_phrase(sc, "days") || scan_phrase(sc, "day") ||
+			 scan_phrase(sc, "calendar days") || scan_phrase(sc, "calendar day"))
+		*kind = TK_DAYS;
+	else
+	{
+		sc->pos = start;
+		return COUNT_NONE;
+	}
+	if (value < 1 || value > DL_MAX_COUNT)
+	{
+		sc->bad_count = true;
+		return COUNT_BAD;
+	}
+	*count = (int32) value;
+	return COUNT_OK;
+}
+
 /*
  * Report a parse failure: 22007 for an impossible date, 22P02 for
  * anything else.  Returns false for the error_ok path.
@@ -285,6 +372,12 @@ deadline_syntax_error(Scanner *sc)
 {
 	if (sc->error_ok)
 		return false;
+	if (sc->bad_count)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("day count out of range in deadline: \"%s\"", sc->input),
+				 errdetail("A deadline counts 1 to %d days or working days.", DL_MAX_COUNT),
+				 errhint(DEADLINE_HINT)));
 	if (sc->bad_date)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_DATETIME_FORMAT),
@@ -304,7 +397,8 @@ deadline_syntax_error(Scanner *sc)
  * parentheses separate tokens; a full stop may only end the text.
  */
 static bool
-tokenize(Scanner *sc, TokenKind *tokens, DateADT *date, int *ntokens)
+tokenize(Scanner *sc, TokenKind *tokens, DateADT *date, int32 *count,
+		 int *ntokens)
 {
 	int			depth = 0;
 	bool		after_separator = true; /* nothing before the first token */
@@ -358,9 +452,16 @@ tokenize(Scanner *sc, TokenKind *tokens, DateADT *date, int *ntokens)
 
 		if (is_digit(sc, sc->pos))
 		{
-			if (!scan_date(sc, date))
+			CountScan	cs = scan_count(sc, &tk, count);
+
+			if (cs == COUNT_BAD)
 				return false;
-			tk = TK_DATE;
+			if (cs == COUNT_NONE)
+			{
+				if (!scan_date(sc, date))
+					return false;
+				tk = TK_DATE;
+			}
 		}
 		else if (scan_phrase(sc, "立行立改") || scan_phrase(sc, "立即整改") ||
 				 scan_phrase(sc, "immediate"))
@@ -375,6 +476,10 @@ tokenize(Scanner *sc, TokenKind *tokens, DateADT *date, int *ntokens)
 		else if (scan_phrase(sc, "并") || scan_phrase(sc, "且") ||
 				 scan_phrase(sc, "and"))
 			tk = TK_AND;
+		else if (scan_phrase(sc, "遇法定节假日顺延") || scan_phrase(sc, "遇节假日顺延") ||
+				 scan_phrase(sc, "遇休息日顺延") || scan_phrase(sc, "节假日顺延") ||
+				 scan_phrase(sc, "顺延") || scan_phrase(sc, "rollover"))
+			tk = TK_ROLLOVER;
 		else
 			return false;
 
@@ -390,15 +495,22 @@ tokenize(Scanner *sc, TokenKind *tokens, DateADT *date, int *ntokens)
 }
 
 /*
- * Accept only meaningful token sequences: a date, "immediate" or "ongoing"
- * first, then clauses that say the work goes on.  A date followed by such
- * clauses sustains; immediate followed by them becomes "immediate, ongoing".
+ * Accept only meaningful token sequences: a date, a count of days or
+ * working days, "immediate" or "ongoing" first, then clauses that say the
+ * work goes on.  A date or a count followed by such clauses sustains;
+ * immediate followed by them becomes "immediate, ongoing".  A rollover
+ * clause (遇节假日顺延) follows a date or a count of calendar days; after a
+ * count of working days it changes nothing (the count ends on a working
+ * day) and is dropped.
  */
 static bool
 tokens_to_deadline(const TokenKind *tokens, int ntokens, DateADT date,
-				   Deadline *result)
+				   int32 count, Deadline *result)
 {
 	bool		clause = false;
+	bool		rollover = false;
+	bool		dated = (tokens[0] == TK_DATE || tokens[0] == TK_DAYS ||
+						 tokens[0] == TK_WORKDAYS);
 	int			i;
 
 	for (i = 1; i < ntokens; i++)
@@ -410,10 +522,15 @@ tokens_to_deadline(const TokenKind *tokens, int ntokens, DateADT date,
 				clause = true;
 				break;
 			case TK_SUSTAIN:
-				/* the English sustain clause follows a date only */
-				if (tokens[0] != TK_DATE)
+				/* the English sustain clause follows a date or count only */
+				if (!dated)
 					return false;
 				clause = true;
+				break;
+			case TK_ROLLOVER:
+				if (!dated)
+					return false;
+				rollover = true;
 				break;
 			case TK_AND:
 				if (i + 1 == ntokens || tokens[i + 1] == TK_AND)
@@ -427,13 +544,21 @@ tokens_to_deadline(const TokenKind *tokens, int ntokens, DateADT date,
 	switch (tokens[0])
 	{
 		case TK_DATE:
-			*result = DL_MAKE(DL_DATE, clause ? DLF_SUSTAIN : 0, date);
+			*result = DL_MAKE(DL_DATE, (clause ? DLF_SUSTAIN : 0) |
+							  (rollover ? DLF_ROLLOVER : 0), date);
 			return true;
 		case TK_IMMEDIATE:
 			*result = DL_MAKE(DL_IMMEDIATE, clause ? DLF_ONGOING : 0, 0);
 			return true;
 		case TK_ONGOING:
 			*result = DL_MAKE(DL_ONGOING, 0, 0);
+			return true;
+		case TK_DAYS:
+			*result = DL_MAKE(DL_DAYS, (clause ? DLF_SUSTAIN : 0) |
+							  (rollover ? DLF_ROLLOVER : 0), count);
+			return true;
+		case TK_WORKDAYS:
+			*result = DL_MAKE(DL_WORKDAYS, clause ? DLF_SUSTAIN : 0, count);
 			return true;
 		default:
 			return false;
@@ -450,12 +575,13 @@ parse_deadline(const char *str, bool error_ok, Deadline *result)
 	Scanner		sc;
 	TokenKind	tokens[MAX_TOKENS];
 	DateADT		date = 0;
+	int32		count = 0;
 	int			ntokens;
 	bool		ok;
 
 	ok = scanner_init(&sc, str, error_ok) &&
-		tokenize(&sc, tokens, &date, &ntokens) &&
-		tokens_to_deadline(tokens, ntokens, date, result);
+		tokenize(&sc, tokens, &date, &count, &ntokens) &&
+		tokens_to_deadline(tokens, ntokens, date, count, result);
 	pfree(sc.cp);
 	if (!ok)
 		return deadline_syntax_error(&sc);
@@ -471,7 +597,7 @@ deadline_is_valid(Deadline d)
 	switch (DL_KIND(d))
 	{
 		case DL_DATE:
-			if ((DL_FLAGS(d) & ~DLF_SUSTAIN) != 0)
+			if ((DL_FLAGS(d) & ~(DLF_SUSTAIN | DLF_ROLLOVER)) != 0)
 				return false;
 			if (DL_VALUE(d) < date2j(DL_MIN_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE ||
 				DL_VALUE(d) > date2j(DL_MAX_YEAR, 12, 31) - POSTGRES_EPOCH_JDATE)
@@ -481,6 +607,12 @@ deadline_is_valid(Deadline d)
 			return (DL_FLAGS(d) & ~DLF_ONGOING) == 0 && DL_VALUE(d) == 0;
 		case DL_ONGOING:
 			return DL_FLAGS(d) == 0 && DL_VALUE(d) == 0;
+		case DL_DAYS:
+			return (DL_FLAGS(d) & ~(DLF_SUSTAIN | DLF_ROLLOVER)) == 0 &&
+				DL_VALUE(d) >= 1 && DL_VALUE(d) <= DL_MAX_COUNT;
+		case DL_WORKDAYS:
+			return (DL_FLAGS(d) & ~DLF_SUSTAIN) == 0 &&
+				DL_VALUE(d) >= 1 && DL_VALUE(d) <= DL_MAX_COUNT;
 		default:
 			return false;
 	}
@@ -511,12 +643,23 @@ deadline_out(PG_FUNCTION_ARGS)
 				m,
 				day;
 
+	const char *rollover = (DL_FLAGS(d) & DLF_ROLLOVER) ? ", rollover" : "";
+	const char *sustain = (DL_FLAGS(d) & DLF_SUSTAIN) ? ", sustain" : "";
+
 	switch (DL_KIND(d))
 	{
 		case DL_DATE:
 			j2date(DL_VALUE(d) + POSTGRES_EPOCH_JDATE, &y, &m, &day);
-			PG_RETURN_CSTRING(psprintf("%04d-%02d-%02d%s", y, m, day,
-									   (DL_FLAGS(d) & DLF_SUSTAIN) ? ", sustain" : ""));
+			PG_RETURN_CSTRING(psprintf("%04d-%02d-%02d%s%s", y, m, day,
+									   rollover, sustain));
+		case DL_DAYS:
+			PG_RETURN_CSTRING(psprintf("%d %s%s%s", DL_VALUE(d),
+									   DL_VALUE(d) == 1 ? "day" : "days",
+									   rollover, sustain));
+		case DL_WORKDAYS:
+			PG_RETURN_CSTRING(psprintf("%d %s%s", DL_VALUE(d),
+									   DL_VALUE(d) == 1 ? "workday" : "workdays",
+									   sustain));
 		case DL_IMMEDIATE:
 			PG_RETURN_CSTRING(pstrdup((DL_FLAGS(d) & DLF_ONGOING) ?
 									  "immediate, ongoing" : "immediate"));
@@ -625,28 +768,80 @@ check_finite(DateADT d, const char *what)
 }
 
 /*
+ * Raise 22023 for a deadline that needs a working-day calendar in one of
+ * the IMMUTABLE functions, which cannot read one.
+ */
+static void
+needs_calendar_error(Deadline d)
+{
+	char	   *text = DatumGetCString(DirectFunctionCall1(deadline_out,
+														   DeadlineGetDatum(d)));
+
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 DL_KIND(d) == DL_WORKDAYS ?
+			 errmsg("deadline \"%s\" counts working days and needs a calendar", text) :
+			 errmsg("deadline \"%s\" rolls over to a working day and needs a calendar", text),
+			 errdetail("due_date, deadline_state, days_overdue and expected_progress are IMMUTABLE and read no calendar."),
+			 errhint("Use rectify.resolve_due(deadline, assigned, calendar), which resolves every form of deadline against a working-day calendar (default 'cn').")));
+}
+
+/* assigned + days, or 22008 if that leaves the range of dates. */
+static DateADT
+add_days(DateADT assigned, int32 days)
+{
+	DateADT		due;
+
+	if (pg_add_s32_overflow(assigned, days, &due) || !IS_VALID_DATE(due))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("due date out of range: assigned date plus %d days", days)));
+	return due;
+}
+
+/*
  * The due date of a deadline, or false if it has none (ongoing).  An
- * immediate deadline falls due immediate_days after assignment.
+ * immediate deadline falls due immediate_days after assignment; "N days"
+ * N calendar days after it, "N workdays" N working days after it (the day
+ * of assignment is not counted, 民法典 Art. 201).  A rollover deadline
+ * whose day is not a working day moves to the next working day (Art. 203).
+ * cal is NULL in the IMMUTABLE callers, which refuse calendar forms.
  */
 static bool
-resolve_due(Deadline d, DateADT assigned, int32 immediate_days, DateADT *due)
+resolve_due(Deadline d, DateADT assigned, int32 immediate_days,
+			WorkCalendar *cal, DateADT *due)
 {
 	if (DL_IS_ONGOING(d))
 		return false;
-	if (DL_KIND(d) == DL_DATE)
+	if (DL_NEEDS_CALENDAR(d) && cal == NULL)
+		needs_calendar_error(d);
+	switch (DL_KIND(d))
 	{
-		*due = DL_VALUE(d);
-		return true;
+		case DL_DATE:
+			*due = DL_VALUE(d);
+			break;
+		case DL_DAYS:
+			check_finite(assigned, "assigned date");
+			*due = add_days(assigned, DL_VALUE(d));
+			break;
+		case DL_WORKDAYS:
+			check_finite(assigned, "assigned date");
+			*due = calendar_add_workdays(cal, assigned, DL_VALUE(d));
+			break;
+		default:				/* immediate */
+			check_finite(assigned, "assigned date");
+			check_day_count(immediate_days, "immediate_days");
+			*due = add_days(assigned, immediate_days);
+			break;
 	}
-	check_finite(assigned, "assigned date");
-	check_day_count(immediate_days, "immediate_days");
-	if (pg_add_s32_overflow(assigned, immediate_days, due) ||
-		!IS_VALID_DATE(*due))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("due date out of range: assigned date plus %d days", immediate_days)));
+	if (DL_FLAGS(d) & DLF_ROLLOVER)
+		*due = calendar_roll_forward(cal, *due);
 	return true;
 }
+
+/* Does the deadline count from the day of assignment? */
+#define DL_IS_RELATIVE(d) \
+	(DL_KIND(d) == DL_IMMEDIATE || DL_KIND(d) == DL_DAYS || DL_KIND(d) == DL_WORKDAYS)
 
 /*
  * due_date(deadline, assigned, immediate_days): NULL for ongoing deadlines
@@ -662,14 +857,57 @@ deadline_due_date(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	d = PG_GETARG_DEADLINE(0);
+	if (DL_NEEDS_CALENDAR(d))
+		needs_calendar_error(d);
 	if (DL_IS_ONGOING(d))
 		PG_RETURN_NULL();
 	if (DL_KIND(d) == DL_DATE)
 		PG_RETURN_DATEADT(DL_VALUE(d));
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+	if (PG_ARGISNULL(1) || (DL_KIND(d) == DL_IMMEDIATE && PG_ARGISNULL(2)))
 		PG_RETURN_NULL();
-	resolve_due(d, PG_GETARG_DATEADT(1), PG_GETARG_INT32(2), &due);
+	resolve_due(d, PG_GETARG_DATEADT(1), PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2),
+				NULL, &due);
 	PG_RETURN_DATEADT(due);
+}
+
+/*
+ * resolve_due(deadline, assigned, calendar, immediate_days): the due date
+ * of every form of deadline, counting working days and rolling over days
+ * off in the named calendar.  STABLE: it reads the calendar tables (through
+ * the per-backend cache in calendar.c).  NULL for ongoing deadlines and
+ * when a needed argument is NULL; the calendar is checked whenever given.
+ */
+PG_FUNCTION_INFO_V1(deadline_resolve_due);
+Datum
+deadline_resolve_due(PG_FUNCTION_ARGS)
+{
+	Deadline	d;
+	WorkCalendar *cal = NULL;
+	DateADT		due;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	d = PG_GETARG_DEADLINE(0);
+	if (!PG_ARGISNULL(2))
+		cal = calendar_get(text_to_cstring(PG_GETARG_TEXT_PP(2)));
+	else if (DL_NEEDS_CALENDAR(d))
+		PG_RETURN_NULL();
+	if (DL_IS_ONGOING(d))
+		PG_RETURN_NULL();
+	if (DL_IS_RELATIVE(d) &&
+		(PG_ARGISNULL(1) || (DL_KIND(d) == DL_IMMEDIATE && PG_ARGISNULL(3))))
+		PG_RETURN_NULL();
+	resolve_due(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+				PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3), cal, &due);
+	PG_RETURN_DATEADT(due);
+}
+
+/* needs_calendar(deadline): only resolve_due can resolve it. */
+PG_FUNCTION_INFO_V1(deadline_needs_calendar);
+Datum
+deadline_needs_calendar(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(DL_NEEDS_CALENDAR(PG_GETARG_DEADLINE(0)));
 }
 
 typedef enum DeadlineState
@@ -770,10 +1008,12 @@ deadline_state(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(3) || PG_ARGISNULL(4) || PG_ARGISNULL(5))
 		PG_RETURN_NULL();
 	d = PG_GETARG_DEADLINE(0);
-	if (PG_ARGISNULL(1) && DL_KIND(d) == DL_IMMEDIATE && !DL_IS_ONGOING(d))
+	if (DL_NEEDS_CALENDAR(d))
+		needs_calendar_error(d);
+	if (PG_ARGISNULL(1) && DL_IS_RELATIVE(d) && !DL_IS_ONGOING(d))
 		PG_RETURN_NULL();
 	has_due = resolve_due(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
-						  PG_GETARG_INT32(5), &due);
+						  PG_GETARG_INT32(5), NULL, &due);
 	st = state_for_due(has_due, due,
 					   PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
 					   PG_GETARG_DATEADT(3), PG_GETARG_INT32(4));
@@ -819,15 +1059,35 @@ deadline_days_overdue(PG_FUNCTION_ARGS)
 	d = PG_GETARG_DEADLINE(0);
 	if (DL_IS_ONGOING(d))
 		PG_RETURN_INT32(0);
-	if (PG_ARGISNULL(1) && DL_KIND(d) == DL_IMMEDIATE)
+	if (DL_NEEDS_CALENDAR(d))
+		needs_calendar_error(d);
+	if (PG_ARGISNULL(1) && DL_IS_RELATIVE(d))
 		PG_RETURN_NULL();
 	end = PG_GETARG_DATEADT(3);
 	check_finite(end, "asof");
 	resolve_due(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
-				PG_GETARG_INT32(4), &due);
+				PG_GETARG_INT32(4), NULL, &due);
 	if (!PG_ARGISNULL(2) && PG_GETARG_DATEADT(2) <= end)
 		end = PG_GETARG_DATEADT(2);
 	PG_RETURN_INT32(end > due ? end - due : 0);
+}
+
+/*
+ * The elapsed share of assigned..due as of asof, in [0, 1] with four
+ * decimals rounded half up: 1 from the due date on, 0 up to assignment.
+ */
+static Numeric
+progress_share(DateADT assigned, DateADT asof, DateADT due)
+{
+	int64		permyriad;
+
+	if (asof >= due)
+		permyriad = 10000;
+	else if (asof <= assigned)
+		permyriad = 0;
+	else						/* rounded half up, in ten-thousandths */
+		permyriad = ((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2;
+	return int64_div_fast_to_numeric(permyriad, 4);
 }
 
 /*
@@ -843,8 +1103,6 @@ deadline_expected_progress(PG_FUNCTION_ARGS)
 	DateADT		assigned,
 				asof,
 				due;
-	int64		permyriad;
-
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
 	d = PG_GETARG_DEADLINE(0);
@@ -854,16 +1112,32 @@ deadline_expected_progress(PG_FUNCTION_ARGS)
 	asof = PG_GETARG_DATEADT(2);
 	check_finite(assigned, "assigned date");
 	check_finite(asof, "asof");
-	resolve_due(d, assigned, PG_GETARG_INT32(3), &due);
+	resolve_due(d, assigned, PG_GETARG_INT32(3), NULL, &due);
+	PG_RETURN_NUMERIC(progress_share(assigned, asof, due));
+}
 
-	if (asof >= due)
-		permyriad = 10000;
-	else if (asof <= assigned)
-		permyriad = 0;
-	else						/* rounded half up, in ten-thousandths */
-		permyriad = ((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2;
+/*
+ * due_progress(due, assigned, asof): 序时进度 for a due date already
+ * resolved (NULL due = ongoing: NULL), as the ledger stores it; the same
+ * arithmetic as expected_progress.
+ */
+PG_FUNCTION_INFO_V1(deadline_due_progress);
+Datum
+deadline_due_progress(PG_FUNCTION_ARGS)
+{
+	DateADT		due,
+				assigned,
+				asof;
 
-	PG_RETURN_NUMERIC(int64_div_fast_to_numeric(permyriad, 4));
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	due = PG_GETARG_DATEADT(0);
+	assigned = PG_GETARG_DATEADT(1);
+	asof = PG_GETARG_DATEADT(2);
+	check_finite(due, "due date");
+	check_finite(assigned, "assigned date");
+	check_finite(asof, "asof");
+	PG_RETURN_NUMERIC(progress_share(assigned, asof, due));
 }
 
 /* is_ongoing(deadline): no end date, so never overdue. */
@@ -887,7 +1161,10 @@ deadline_sustains(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(DL_IS_ONGOING(d) || (DL_FLAGS(d) & DLF_SUSTAIN) != 0);
 }
 
-/* deadline_kind(deadline): 'date', 'immediate' or 'ongoing', for reports. */
+/*
+ * deadline_kind(deadline): 'date', 'immediate', 'ongoing', 'days' or
+ * 'workdays', for reports.
+ */
 PG_FUNCTION_INFO_V1(deadline_kind);
 Datum
 deadline_kind(PG_FUNCTION_ARGS)
@@ -898,6 +1175,10 @@ deadline_kind(PG_FUNCTION_ARGS)
 			PG_RETURN_TEXT_P(cstring_to_text("date"));
 		case DL_IMMEDIATE:
 			PG_RETURN_TEXT_P(cstring_to_text("immediate"));
+		case DL_DAYS:
+			PG_RETURN_TEXT_P(cstring_to_text("days"));
+		case DL_WORKDAYS:
+			PG_RETURN_TEXT_P(cstring_to_text("workdays"));
 		default:
 			PG_RETURN_TEXT_P(cstring_to_text("ongoing"));
 	}

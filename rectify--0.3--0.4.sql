@@ -1,0 +1,1303 @@
+\echo Use "ALTER EXTENSION rectify UPDATE TO '0.4'" to load this file. \quit
+
+-- ===========================================================================
+-- rectify 0.4: working-day calendars (工作日) with Chinese public holidays
+-- and make-up working days (调休); deadlines counted in days or working
+-- days (15个工作日, 30日); the rollover rule of 民法典 Art. 203.
+--
+-- Self-contained: depends only on 0.1 objects.  Replaces two 0.1 functions
+-- (extend_deadline, ledger), each minimally, and adds two columns, two
+-- triggers and a CHECK constraint to 0.1 tables; see the comments there.
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- Calendars.  A calendar is Monday to Friday working, Saturday and Sunday
+-- off, plus exceptions loaded a year at a time from the State Council's
+-- notice (or a region's).  A calendar may be based on another: its own
+-- exceptions win, the base's fill in (a city's extra day off over 'cn').
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE rectify.calendars (
+  name text PRIMARY KEY CHECK (name ~ '^[a-z0-9][a-z0-9_.-]{0,62}$'),
+  base text REFERENCES rectify.calendars CHECK (base <> name),
+  region rectify.region UNIQUE,
+  description text,
+  seeded boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE rectify.calendars IS
+  'working-day calendars: cn (national, installed with the extension) and regional ones layered on a base';
+COMMENT ON COLUMN rectify.calendars.name IS 'lower-case name: cn, cn-130600, ...';
+COMMENT ON COLUMN rectify.calendars.base IS 'the calendar this one adds to; its own exceptions win over the base''s';
+COMMENT ON COLUMN rectify.calendars.region IS
+  'items registered in this region (or below it) count their working days in this calendar; the most specific region wins, else cn';
+COMMENT ON COLUMN rectify.calendars.description IS 'free text';
+COMMENT ON COLUMN rectify.calendars.seeded IS 'installed with the extension (not dumped: CREATE EXTENSION recreates it)';
+
+CREATE SEQUENCE rectify.calendar_version_seq;
+COMMENT ON SEQUENCE rectify.calendar_version_seq IS 'versions of calendar loads, increasing';
+
+-- Every load of a (calendar, year) is kept; the latest one is in force.
+CREATE TABLE rectify.calendar_loads (
+  version bigint PRIMARY KEY DEFAULT nextval('rectify.calendar_version_seq'),
+  calendar text NOT NULL REFERENCES rectify.calendars,
+  year integer NOT NULL CHECK (year BETWEEN 1949 AND 9999),
+  source text[] NOT NULL DEFAULT '{}',
+  days integer NOT NULL CHECK (days >= 0),
+  loaded_at timestamptz DEFAULT pg_catalog.now(),
+  loaded_by text DEFAULT CURRENT_USER,
+  seeded boolean NOT NULL DEFAULT false
+);
+ALTER SEQUENCE rectify.calendar_version_seq OWNED BY rectify.calendar_loads.version;
+CREATE INDEX calendar_loads_year_idx ON rectify.calendar_loads (calendar, year, version DESC);
+COMMENT ON TABLE rectify.calendar_loads IS
+  'each load of one year of one calendar (rectify.load_calendar); the latest load of a (calendar, year) is in force, earlier ones stay as history';
+COMMENT ON COLUMN rectify.calendar_loads.version IS
+  'the load''s number, from rectify.calendar_version_seq; a calendar''s version is its latest load''s (rectify.calendar_version)';
+COMMENT ON COLUMN rectify.calendar_loads.year IS 'the year of the notice; its days may include the end of December before it';
+COMMENT ON COLUMN rectify.calendar_loads.source IS 'the notice(s) the days come from: addresses of the State Council''s (or a region''s) documents';
+COMMENT ON COLUMN rectify.calendar_loads.days IS 'how many days the load lists';
+COMMENT ON COLUMN rectify.calendar_loads.loaded_at IS 'when it was loaded; NULL for the data installed with the extension';
+COMMENT ON COLUMN rectify.calendar_loads.loaded_by IS 'the role that loaded it; NULL for the data installed with the extension';
+COMMENT ON COLUMN rectify.calendar_loads.seeded IS 'installed with the extension (not dumped: CREATE EXTENSION recreates it)';
+
+CREATE TABLE rectify.calendar_days (
+  version bigint NOT NULL REFERENCES rectify.calendar_loads ON DELETE CASCADE,
+  day date NOT NULL,
+  is_off boolean NOT NULL,
+  name text NOT NULL CHECK (btrim(name) <> ''),
+  PRIMARY KEY (version, day)
+);
+COMMENT ON TABLE rectify.calendar_days IS
+  'the exceptions of each load: days off (holidays) and working days (调休 weekends), as the notice lists them';
+COMMENT ON COLUMN rectify.calendar_days.is_off IS
+  'true: no work that day (a holiday, even on a weekend); false: a working day (even a Saturday or Sunday)';
+COMMENT ON COLUMN rectify.calendar_days.name IS 'the holiday the day belongs to: 元旦, 春节, 清明节, 劳动节, 端午节, 中秋节, 国庆节 ...';
+
+SELECT pg_catalog.pg_extension_config_dump('rectify.calendars', 'WHERE NOT seeded');
+SELECT pg_catalog.pg_extension_config_dump('rectify.calendar_loads', 'WHERE NOT seeded');
+SELECT pg_catalog.pg_extension_config_dump('rectify.calendar_days',
+  'WHERE version IN (SELECT l.version FROM rectify.calendar_loads l WHERE NOT l.seeded)');
+SELECT pg_catalog.pg_extension_config_dump('rectify.calendar_version_seq', '');
+
+-- No calendar may be its own base, however far down.
+CREATE FUNCTION rectify.calendars_check() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF NEW.base IS NOT NULL AND EXISTS (
+       WITH RECURSIVE chain(name, base, depth) AS (
+         SELECT c.name, c.base, 1 FROM rectify.calendars c WHERE c.name = NEW.base
+         UNION ALL
+         SELECT c.name, c.base, ch.depth + 1 FROM chain ch JOIN rectify.calendars c ON c.name = ch.base
+          WHERE ch.depth < 64)
+       SELECT 1 FROM chain WHERE chain.name = NEW.name) THEN
+    RAISE EXCEPTION 'calendar "%" cannot be based on "%": "%" is already based on "%"',
+                    NEW.name, NEW.base, NEW.base, NEW.name
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION rectify.calendars_check() IS 'trigger: refuses a cycle of base calendars';
+CREATE TRIGGER calendars_check BEFORE INSERT OR UPDATE OF name, base ON rectify.calendars
+  FOR EACH ROW EXECUTE FUNCTION rectify.calendars_check();
+
+-- Plain INSERT/UPDATE/DELETE send no cache invalidation: these triggers do,
+-- so every backend rebuilds its compiled calendars (src/calendar.c).
+CREATE FUNCTION rectify.calendar_invalidate() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'calendar_invalidate' LANGUAGE C;
+COMMENT ON FUNCTION rectify.calendar_invalidate() IS
+  'trigger: tells every backend to rebuild its cached calendars after a change to the calendar tables';
+CREATE TRIGGER calendars_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rectify.calendars
+  FOR EACH STATEMENT EXECUTE FUNCTION rectify.calendar_invalidate();
+CREATE TRIGGER calendar_loads_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rectify.calendar_loads
+  FOR EACH STATEMENT EXECUTE FUNCTION rectify.calendar_invalidate();
+CREATE TRIGGER calendar_days_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rectify.calendar_days
+  FOR EACH STATEMENT EXECUTE FUNCTION rectify.calendar_invalidate();
+
+-- ---------------------------------------------------------------------------
+-- Reading calendars (the C cache is built from these).
+-- ---------------------------------------------------------------------------
+
+-- The calendar, its base, the base's base ... (depth 0 = the calendar).
+CREATE FUNCTION rectify.calendar_chain(calendar text)
+  RETURNS TABLE (name text, depth integer)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  WITH RECURSIVE chain(name, base, depth) AS (
+    SELECT c.name, c.base, 0 FROM rectify.calendars c WHERE c.name = calendar_chain.calendar
+    UNION ALL
+    SELECT c.name, c.base, ch.depth + 1 FROM chain ch JOIN rectify.calendars c ON c.name = ch.base
+     WHERE ch.depth < 64)
+  SELECT chain.name, chain.depth FROM chain;
+END;
+COMMENT ON FUNCTION rectify.calendar_chain(text) IS 'a calendar and the calendars it is based on, nearest first (depth 0 = itself)';
+
+CREATE VIEW rectify.calendar_exceptions AS
+  SELECT l.calendar, l.year, d.day, d.is_off, d.name, l.source, l.version
+    FROM (SELECT DISTINCT ON (l.calendar, l.year) l.*
+            FROM rectify.calendar_loads l
+           ORDER BY l.calendar, l.year, l.version DESC) l
+    JOIN rectify.calendar_days d USING (version);
+COMMENT ON VIEW rectify.calendar_exceptions IS
+  'the days in force in each calendar''s own latest load of each year: holidays (is_off) and make-up working days, with the notice';
+
+-- Per day, the exception in force: the nearest calendar of the chain that
+-- lists it, and within one calendar the latest load.
+CREATE FUNCTION rectify.calendar_effective(calendar text)
+  RETURNS TABLE (day date, is_off boolean, name text, from_calendar text, version bigint)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT DISTINCT ON (e.day) e.day, e.is_off, e.name, e.calendar, e.version
+    FROM rectify.calendar_chain(calendar_effective.calendar) ch
+    JOIN rectify.calendar_exceptions e ON e.calendar = ch.name
+   ORDER BY e.day, ch.depth, e.version DESC;
+END;
+COMMENT ON FUNCTION rectify.calendar_effective(text) IS
+  'the exceptions in force in a calendar, its base''s included: each listed day, off or working, with the calendar and load it comes from';
+
+-- The years a calendar has data for are those of the calendar at the
+-- bottom of its chain (the national one): a region's extra day off does
+-- not make a year without the national holidays usable.
+CREATE FUNCTION rectify.calendar_years(calendar text) RETURNS SETOF integer
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT DISTINCT l.year FROM rectify.calendar_loads l
+   WHERE l.calendar = (SELECT ch.name FROM rectify.calendar_chain(calendar_years.calendar) ch
+                        ORDER BY ch.depth DESC LIMIT 1)
+   ORDER BY l.year;
+END;
+COMMENT ON FUNCTION rectify.calendar_years(text) IS
+  'the years with data in a calendar: those loaded into the base-most calendar of its chain';
+
+CREATE FUNCTION rectify.calendar_version(calendar text) RETURNS bigint
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT coalesce(max(l.version), 0) FROM rectify.calendar_loads l
+   WHERE l.calendar IN (SELECT ch.name FROM rectify.calendar_chain(calendar_version.calendar) ch);
+END;
+COMMENT ON FUNCTION rectify.calendar_version(text) IS
+  'a calendar''s version: the latest load of it or of a calendar it is based on (0 if none)';
+
+CREATE FUNCTION rectify.calendar_cache_version(calendar text) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'calendar_cache_version' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.calendar_cache_version(text) IS
+  'the version this backend''s cached copy of the calendar was built from (for checking the cache)';
+
+-- ---------------------------------------------------------------------------
+-- Working days (C, cached per backend; O(log holidays) per call).
+-- A year with no data warns once per transaction and counts Monday to
+-- Friday, or raises 22008 with SET rectify.missing_calendar_year = 'error'.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION rectify.is_workday(day date, calendar text DEFAULT 'cn') RETURNS boolean
+  AS 'MODULE_PATHNAME', 'calendar_is_workday_sql' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.is_workday(date, text) IS
+  'true if the day is a working day in the calendar: Monday to Friday unless a holiday, or a make-up working day (调休)';
+
+CREATE FUNCTION rectify.add_workdays(day date, n integer, calendar text DEFAULT 'cn') RETURNS date
+  AS 'MODULE_PATHNAME', 'calendar_add_workdays_sql' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.add_workdays(date, integer, text) IS
+  'the n-th working day after day (day itself not counted, 民法典 Art. 201); negative n counts back; n = 0 is day itself';
+
+CREATE FUNCTION rectify.workdays_between(from_day date, to_day date, calendar text DEFAULT 'cn') RETURNS integer
+  AS 'MODULE_PATHNAME', 'calendar_workdays_between_sql' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.workdays_between(date, date, text) IS
+  'the working days in (from_day, to_day]; negative when to_day is earlier';
+
+-- ---------------------------------------------------------------------------
+-- Deadlines counted in days or working days.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION rectify.needs_calendar(rectify.deadline) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'deadline_needs_calendar' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.needs_calendar(rectify.deadline) IS
+  'true for deadlines only rectify.resolve_due can resolve: working-day counts and rollover (遇节假日顺延)';
+
+CREATE FUNCTION rectify.resolve_due(deadline rectify.deadline, assigned date,
+                                    calendar text DEFAULT 'cn', immediate_days integer DEFAULT 30)
+  RETURNS date AS 'MODULE_PATHNAME', 'deadline_resolve_due'
+  LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.resolve_due(rectify.deadline, date, text, integer) IS
+  'the due date of any deadline: working days counted in the calendar, a rollover date moved off days off (民法典 Art. 203); NULL for ongoing';
+
+-- ---------------------------------------------------------------------------
+-- Managing calendars.
+-- ---------------------------------------------------------------------------
+
+CREATE FUNCTION rectify.create_calendar(name text, base text DEFAULT NULL,
+                                        region rectify.region DEFAULT NULL,
+                                        description text DEFAULT NULL)
+  RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF name IS NULL OR name !~ '^[a-z0-9][a-z0-9_.-]{0,62}$' THEN
+    RAISE EXCEPTION 'invalid calendar name "%"', coalesce(name, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'A calendar name is lower-case letters, digits, "_", "." or "-", such as cn-130600.';
+  END IF;
+  IF EXISTS (SELECT 1 FROM rectify.calendars c WHERE c.name = create_calendar.name) THEN
+    RAISE EXCEPTION 'calendar "%" already exists', name USING ERRCODE = 'duplicate_object';
+  END IF;
+  IF base IS NOT NULL AND NOT EXISTS (SELECT 1 FROM rectify.calendars c WHERE c.name = create_calendar.base) THEN
+    RAISE EXCEPTION 'base calendar "%" does not exist', base USING ERRCODE = 'undefined_object';
+  END IF;
+  IF region IS NOT NULL AND EXISTS (SELECT 1 FROM rectify.calendars c WHERE c.region = create_calendar.region) THEN
+    RAISE EXCEPTION 'region % already has a calendar', region
+      USING ERRCODE = 'unique_violation',
+            DETAIL = format('Calendar "%s" is used for region %s.',
+                            (SELECT c.name FROM rectify.calendars c WHERE c.region = create_calendar.region), region);
+  END IF;
+  INSERT INTO rectify.calendars (name, base, region, description)
+    VALUES (create_calendar.name, create_calendar.base, create_calendar.region, create_calendar.description);
+END $$;
+COMMENT ON FUNCTION rectify.create_calendar(text, text, rectify.region, text) IS
+  'creates a calendar, optionally based on another (its exceptions layered over the base''s) and used for the items of a region';
+
+-- refresh_due_dates(calendar): re-resolve the due dates of open items whose
+-- deadline (or original deadline) needs a calendar, in that calendar or one
+-- based on it (all calendars if NULL).  Closed items — completed_on set —
+-- keep the due date and calendar_version they were judged against.
+CREATE FUNCTION rectify.refresh_due_dates(calendar text DEFAULT NULL) RETURNS integer
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+DECLARE
+  n integer;
+BEGIN
+  UPDATE rectify.items i SET
+    due_date = CASE WHEN rectify.needs_calendar(i.deadline)
+                    THEN rectify.resolve_due(i.deadline, i.assigned, i.calendar) ELSE i.due_date END,
+    original_due_date = CASE WHEN rectify.needs_calendar(i.original_deadline)
+                             THEN rectify.resolve_due(i.original_deadline, i.assigned, i.calendar)
+                             ELSE i.original_due_date END,
+    calendar_version = rectify.calendar_version(i.calendar)
+  WHERE i.completed_on IS NULL
+    AND (rectify.needs_calendar(i.deadline) OR rectify.needs_calendar(i.original_deadline))
+    AND (refresh_due_dates.calendar IS NULL OR
+         refresh_due_dates.calendar IN (SELECT ch.name FROM rectify.calendar_chain(i.calendar) ch));
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+COMMENT ON FUNCTION rectify.refresh_due_dates(text) IS
+  're-resolves the due dates of open items counted in working days (in that calendar or one based on it; all if NULL); returns how many; closed items are never changed';
+
+-- load_calendar(calendar, days): load one year, in the shape the State
+-- Council's arrangements are published in (holiday-cn JSON):
+--   {"year": 2025, "papers": ["https://www.gov.cn/..."],
+--    "days": [{"name": "春节", "date": "2025-01-28", "isOffDay": true}, ...]}
+-- The whole year is replaced atomically (a new load; the old one stays as
+-- history), then open items counted in working days are re-resolved.
+-- Returns the new version.
+CREATE FUNCTION rectify.load_calendar(calendar text, days jsonb) RETURNS bigint
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+DECLARE
+  cal rectify.calendars;
+  yj jsonb;
+  y integer;
+  src text[] := '{}';
+  ver bigint;
+  e jsonb;
+  pos bigint;
+  dt date;
+  seen date[] := '{}';
+BEGIN
+  IF calendar IS NULL OR days IS NULL THEN
+    RAISE EXCEPTION 'calendar and days must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  SELECT * INTO cal FROM rectify.calendars c WHERE c.name = load_calendar.calendar FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'calendar "%" does not exist', calendar
+      USING ERRCODE = 'undefined_object',
+            HINT = 'Create it first with rectify.create_calendar(name, base).';
+  END IF;
+  IF jsonb_typeof(days) <> 'object' THEN
+    RAISE EXCEPTION 'calendar data must be a JSON object, not %: %', jsonb_typeof(days), left(days::text, 60)
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give {"year": 2025, "papers": [...], "days": [{"name": "春节", "date": "2025-01-28", "isOffDay": true}, ...]}.';
+  END IF;
+  yj := days -> 'year';
+  IF yj IS NULL OR jsonb_typeof(yj) <> 'number' OR yj::text !~ '^[0-9]{4}$'
+     OR yj::text::integer NOT BETWEEN 1949 AND 9999 THEN
+    RAISE EXCEPTION 'invalid calendar year: %', coalesce(yj::text, 'none given')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = '"year" is a number from 1949 to 9999, such as 2025.';
+  END IF;
+  y := yj::text::integer;
+  IF jsonb_typeof(days -> 'days') IS DISTINCT FROM 'array' THEN
+    RAISE EXCEPTION 'calendar data for % must have a "days" array, not %', y,
+                    coalesce(jsonb_typeof(days -> 'days'), 'none')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF days ? 'papers' THEN
+    IF jsonb_typeof(days -> 'papers') <> 'array' OR EXISTS (
+         SELECT 1 FROM jsonb_array_elements(days -> 'papers') p WHERE jsonb_typeof(p) <> 'string') THEN
+      RAISE EXCEPTION 'invalid "papers" in calendar data for %: %', y, days -> 'papers'
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = '"papers" is an array of the notices'' addresses.';
+    END IF;
+    src := ARRAY(SELECT jsonb_array_elements_text(days -> 'papers'));
+  END IF;
+  IF jsonb_array_length(days -> 'days') = 0 AND cal.base IS NULL THEN
+    RAISE EXCEPTION 'calendar data for % of "%" lists no days', y, calendar
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'A year without holidays is not a year of a national calendar; it is probably not published yet.';
+  END IF;
+
+  INSERT INTO rectify.calendar_loads (calendar, year, source, days)
+    VALUES (load_calendar.calendar, y, src, jsonb_array_length(days -> 'days'))
+    RETURNING version INTO ver;
+
+  FOR e, pos IN SELECT a.e, a.pos FROM jsonb_array_elements(days -> 'days') WITH ORDINALITY AS a(e, pos) LOOP
+    IF jsonb_typeof(e) <> 'object'
+       OR jsonb_typeof(e -> 'name') IS DISTINCT FROM 'string' OR btrim(e ->> 'name') = ''
+       OR jsonb_typeof(e -> 'date') IS DISTINCT FROM 'string'
+       OR jsonb_typeof(e -> 'isOffDay') IS DISTINCT FROM 'boolean' THEN
+      RAISE EXCEPTION 'invalid calendar day % of %: %', pos, y, e
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = 'Each day is {"name": "春节", "date": "2025-01-28", "isOffDay": true}: a non-empty name, an ISO date, a boolean.';
+    END IF;
+    BEGIN
+      IF e ->> 'date' !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_datetime_format';
+      END IF;
+      dt := to_date(e ->> 'date', 'YYYY-MM-DD');
+      IF to_char(dt, 'YYYY-MM-DD') <> e ->> 'date' THEN
+        RAISE EXCEPTION USING ERRCODE = 'invalid_datetime_format';
+      END IF;
+    EXCEPTION WHEN invalid_datetime_format OR datetime_field_overflow THEN
+      RAISE EXCEPTION 'invalid date in calendar day % of %: "%"', pos, y, e ->> 'date'
+        USING ERRCODE = 'invalid_datetime_format',
+              HINT = 'Dates are written YYYY-MM-DD, such as 2025-01-28.';
+    END;
+    IF dt < make_date(y - 1, 12, 1) OR dt > make_date(y, 12, 31) THEN
+      RAISE EXCEPTION 'calendar day % is outside %', dt, y
+        USING ERRCODE = 'invalid_parameter_value',
+              DETAIL = 'A year''s notice covers that year and may include days of the December before it.';
+    END IF;
+    IF dt = ANY (seen) THEN
+      RAISE EXCEPTION 'calendar day % is listed twice for %', dt, y
+        USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    seen := seen || dt;
+    INSERT INTO rectify.calendar_days (version, day, is_off, name)
+      VALUES (ver, dt, (e ->> 'isOffDay')::boolean, btrim(e ->> 'name'));
+  END LOOP;
+
+  PERFORM rectify.refresh_due_dates(load_calendar.calendar);
+  RETURN ver;
+END $$;
+COMMENT ON FUNCTION rectify.load_calendar(text, jsonb) IS
+  'loads one year of a calendar from the published JSON ({"year", "papers", "days": [{"name", "date", "isOffDay"}]}), replacing that year atomically, and re-resolves open items counted in working days; returns the new version';
+
+-- ---------------------------------------------------------------------------
+-- The default calendar: 全国年节及纪念日放假办法 as arranged each year by the
+-- General Office of the State Council (国务院办公厅关于…部分节假日安排的通知).
+-- Generated from the published facts by tools/calendar-cn.py; do not edit
+-- by hand.
+-- ---------------------------------------------------------------------------
+
+INSERT INTO rectify.calendars (name, description, seeded)
+  VALUES ('cn', '全国: public holidays and make-up working days (调休) from the State Council''s yearly notices', true);
+
+-- BEGIN cn calendar data (tools/calendar-cn.py)
+-- 2007: 32 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2007, ARRAY['http://www.gov.cn/zhengce/zhengceku/2008-03/28/content_1761.htm']::text[], 32, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2006-12-30', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2006-12-31', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2007-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2007-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2007-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2007-02-17', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-02-18', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-02-19', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-02-20', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-02-21', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-02-22', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-02-23', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-02-24', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-02-25', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2007-04-28', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-04-29', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-05-04', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-05-05', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-05-06', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-05-07', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2007-09-29', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2007-09-30', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2007-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2007-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2007-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2007-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2007-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2007-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2007-10-07', true, '国庆节');
+-- 2008: 35 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2008, ARRAY['http://www.gov.cn/zhengce/zhengceku/2008-03/28/content_1645.htm']::text[], 35, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2007-12-29', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2007-12-30', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2007-12-31', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2008-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2008-02-02', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-02-03', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-02-06', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-02-07', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-02-08', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-02-09', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-02-10', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-02-11', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-02-12', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2008-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2008-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2008-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2008-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2008-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2008-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2008-05-04', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2008-06-07', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2008-06-08', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2008-06-09', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2008-09-13', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2008-09-14', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2008-09-15', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2008-09-27', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2008-09-28', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2008-09-29', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2008-09-30', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2008-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2008-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2008-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2008-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2008-10-05', true, '国庆节');
+-- 2009: 33 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2009, ARRAY['http://www.gov.cn/zhengce/zhengceku/2008-12/10/content_1572.htm']::text[], 33, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2009-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2009-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2009-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2009-01-04', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2009-01-24', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-01-25', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-01-26', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-01-27', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-01-28', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-01-29', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-01-30', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-01-31', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-02-01', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2009-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2009-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2009-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2009-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2009-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2009-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2009-05-28', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2009-05-29', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2009-05-30', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2009-05-31', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2009-09-27', false, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-01', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-02', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-03', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-04', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-05', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-06', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-07', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-08', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2009-10-10', false, '国庆节、中秋节');
+-- 2010: 37 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2010, ARRAY['http://www.gov.cn/zhengce/zhengceku/2009-12/08/content_1476.htm']::text[], 37, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2010-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2010-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2010-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2010-02-13', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-02-14', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-02-15', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-02-16', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-02-17', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-02-18', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-02-19', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-02-20', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-02-21', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2010-04-03', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2010-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2010-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2010-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2010-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2010-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2010-06-12', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2010-06-13', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2010-06-14', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2010-06-15', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2010-06-16', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2010-09-19', false, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2010-09-22', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2010-09-23', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2010-09-24', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2010-09-25', false, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2010-09-26', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2010-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2010-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2010-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2010-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2010-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2010-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2010-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2010-10-09', false, '国庆节');
+-- 2011: 34 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2011, ARRAY['http://www.gov.cn/zhengce/zhengceku/2010-12/10/content_1423.htm']::text[], 34, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2011-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2011-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2011-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2011-01-30', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-02-02', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-02-03', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-02-04', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-02-05', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-02-06', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-02-07', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-02-08', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-02-12', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2011-04-02', false, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2011-04-03', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2011-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2011-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2011-04-30', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2011-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2011-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2011-06-04', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2011-06-05', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2011-06-06', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2011-09-10', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2011-09-11', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2011-09-12', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-08', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2011-10-09', false, '国庆节');
+-- 2012: 34 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2012, ARRAY['http://www.gov.cn/zhengce/zhengceku/2011-12/06/content_1411.htm']::text[], 34, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2011-12-31', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2012-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2012-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2012-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2012-01-21', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-01-22', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-01-23', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-01-24', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-01-25', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-01-26', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-01-27', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-01-28', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-01-29', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2012-03-31', false, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2012-04-01', false, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2012-04-02', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2012-04-03', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2012-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2012-04-28', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2012-04-29', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2012-04-30', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2012-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2012-06-22', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2012-06-23', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2012-06-24', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2012-09-29', false, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2012-09-30', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2012-10-01', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2012-10-02', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2012-10-03', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2012-10-04', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2012-10-05', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2012-10-06', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2012-10-07', true, '中秋节、国庆节');
+-- 2013: 41 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2013, ARRAY['http://www.gov.cn/zhengce/zhengceku/2012-12/10/content_1353.htm']::text[], 41, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2013-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2013-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2013-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2013-01-05', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2013-01-06', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2013-02-09', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-02-10', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-02-11', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-02-12', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-02-13', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-02-14', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-02-15', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-02-16', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-02-17', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2013-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2013-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2013-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2013-04-07', false, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2013-04-27', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2013-04-28', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2013-04-29', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2013-04-30', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2013-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2013-06-08', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2013-06-09', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2013-06-10', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2013-06-11', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2013-06-12', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2013-09-19', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2013-09-20', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2013-09-21', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2013-09-22', false, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2013-09-29', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2013-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2013-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2013-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2013-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2013-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2013-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2013-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2013-10-12', false, '国庆节');
+-- 2014: 27 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2014, ARRAY['http://www.gov.cn/zhengce/zhengceku/2014-01/02/content_1194.htm']::text[], 27, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2014-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2014-01-26', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-01-31', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-02-01', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-02-02', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-02-03', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-02-04', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-02-05', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-02-06', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-02-08', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2014-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2014-04-07', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2014-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2014-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2014-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2014-05-04', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2014-06-02', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2014-09-08', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2014-09-28', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2014-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2014-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2014-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2014-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2014-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2014-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2014-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2014-10-11', false, '国庆节');
+-- 2015: 31 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2015, ARRAY['http://www.gov.cn/zhengce/zhengceku/2014-12/16/content_9302.htm', 'http://www.gov.cn/zhengce/zhengceku/2015-05/13/content_9742.htm']::text[], 31, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2015-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2015-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2015-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2015-01-04', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2015-02-15', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-02-18', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-02-19', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-02-20', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-02-21', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-02-22', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-02-23', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-02-24', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-02-28', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2015-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2015-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2015-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2015-06-20', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2015-06-22', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2015-09-03', true, '抗日战争暨世界反法西斯战争胜利70周年纪念日'),
+  (currval('rectify.calendar_version_seq'), '2015-09-04', true, '抗日战争暨世界反法西斯战争胜利70周年纪念日'),
+  (currval('rectify.calendar_version_seq'), '2015-09-05', true, '抗日战争暨世界反法西斯战争胜利70周年纪念日'),
+  (currval('rectify.calendar_version_seq'), '2015-09-06', false, '抗日战争暨世界反法西斯战争胜利70周年纪念日'),
+  (currval('rectify.calendar_version_seq'), '2015-09-27', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2015-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2015-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2015-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2015-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2015-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2015-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2015-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2015-10-10', false, '国庆节');
+-- 2016: 30 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2016, ARRAY['http://www.gov.cn/zhengce/zhengceku/2015-12/10/content_10394.htm']::text[], 30, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2016-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2016-02-06', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-02-07', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-02-08', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-02-09', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-02-10', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-02-11', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-02-12', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-02-13', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-02-14', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2016-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2016-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2016-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2016-06-09', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2016-06-10', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2016-06-11', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2016-06-12', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2016-09-15', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2016-09-16', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2016-09-17', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2016-09-18', false, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-08', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2016-10-09', false, '国庆节');
+-- 2017: 29 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2017, ARRAY['http://www.gov.cn/zhengce/zhengceku/2016-12/01/content_5141603.htm']::text[], 29, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2017-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2017-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2017-01-22', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-01-27', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-01-28', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-01-29', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-01-30', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-01-31', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-02-01', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-02-02', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-02-04', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2017-04-01', false, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2017-04-02', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2017-04-03', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2017-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2017-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2017-05-27', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2017-05-28', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2017-05-29', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2017-05-30', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2017-09-30', false, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2017-10-01', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2017-10-02', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2017-10-03', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2017-10-04', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2017-10-05', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2017-10-06', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2017-10-07', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2017-10-08', true, '中秋节、国庆节');
+-- 2018: 29 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2018, ARRAY['http://www.gov.cn/zhengce/zhengceku/2017-11/30/content_5243579.htm']::text[], 29, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2018-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2018-02-11', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-02-15', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-02-16', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-02-17', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-02-18', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-02-19', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-02-20', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-02-21', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-02-24', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2018-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2018-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2018-04-07', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2018-04-08', false, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2018-04-28', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2018-04-29', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2018-04-30', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2018-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2018-06-18', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2018-09-24', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2018-09-29', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2018-09-30', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2018-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2018-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2018-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2018-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2018-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2018-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2018-10-07', true, '国庆节');
+-- 2019: 31 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2019, ARRAY['http://www.gov.cn/zhengce/zhengceku/2018-12/06/content_5346276.htm', 'http://www.gov.cn/zhengce/zhengceku/2019-03/22/content_5375877.htm']::text[], 31, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2018-12-29', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2018-12-30', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2018-12-31', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2019-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2019-02-02', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-02-03', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-02-04', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-02-05', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-02-06', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-02-07', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-02-08', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-02-09', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-02-10', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2019-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2019-04-28', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2019-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2019-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2019-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2019-05-04', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2019-05-05', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2019-06-07', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2019-09-13', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2019-09-29', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2019-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2019-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2019-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2019-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2019-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2019-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2019-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2019-10-12', false, '国庆节');
+-- 2020: 37 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2020, ARRAY['http://www.gov.cn/zhengce/zhengceku/2019-11/21/content_5454164.htm', 'http://www.gov.cn/zhengce/zhengceku/2020-01/27/content_5472352.htm']::text[], 37, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2020-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2020-01-19', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-01-24', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-01-25', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-01-26', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-01-27', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-01-28', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-01-29', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-01-30', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-01-31', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-02-01', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-02-02', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-02-03', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2020-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2020-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2020-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2020-04-26', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2020-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2020-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2020-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2020-05-04', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2020-05-05', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2020-05-09', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2020-06-25', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2020-06-26', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2020-06-27', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2020-06-28', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2020-09-27', false, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-01', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-02', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-03', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-04', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-05', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-06', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-07', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-08', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2020-10-10', false, '国庆节、中秋节');
+-- 2021: 38 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2021, ARRAY['http://www.gov.cn/zhengce/zhengceku/2020-11/25/content_5564127.htm']::text[], 38, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2021-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2021-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2021-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2021-02-07', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-02-11', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-02-12', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-02-13', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-02-14', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-02-15', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-02-16', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-02-17', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-02-20', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2021-04-03', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2021-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2021-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2021-04-25', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2021-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2021-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2021-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2021-05-04', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2021-05-05', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2021-05-08', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2021-06-12', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2021-06-13', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2021-06-14', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2021-09-18', false, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2021-09-19', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2021-09-20', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2021-09-21', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2021-09-26', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2021-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2021-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2021-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2021-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2021-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2021-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2021-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2021-10-09', false, '国庆节');
+-- 2022: 38 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2022, ARRAY['http://www.gov.cn/zhengce/zhengceku/2021-10/25/content_5644835.htm']::text[], 38, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2022-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2022-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2022-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2022-01-29', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-01-30', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-01-31', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-02-01', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-02-02', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-02-03', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-02-04', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-02-05', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-02-06', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2022-04-02', false, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2022-04-03', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2022-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2022-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2022-04-24', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2022-04-30', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2022-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2022-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2022-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2022-05-04', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2022-05-07', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2022-06-03', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2022-06-04', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2022-06-05', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2022-09-10', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2022-09-11', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2022-09-12', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-08', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2022-10-09', false, '国庆节');
+-- 2023: 34 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2023, ARRAY['http://www.gov.cn/zhengce/zhengceku/2022-12/08/content_5730844.htm']::text[], 34, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2022-12-31', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2023-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2023-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2023-01-21', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-01-22', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-01-23', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-01-24', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-01-25', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-01-26', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-01-27', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-01-28', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-01-29', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2023-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2023-04-23', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2023-04-29', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2023-04-30', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2023-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2023-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2023-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2023-05-06', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2023-06-22', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2023-06-23', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2023-06-24', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2023-06-25', false, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2023-09-29', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-09-30', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-10-01', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-10-02', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-10-03', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-10-04', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-10-05', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-10-06', true, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-10-07', false, '中秋节、国庆节'),
+  (currval('rectify.calendar_version_seq'), '2023-10-08', false, '中秋节、国庆节');
+-- 2024: 36 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2024, ARRAY['https://www.gov.cn/zhengce/zhengceku/202310/content_6911528.htm']::text[], 36, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2024-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2024-02-04', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-10', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-11', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-12', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-13', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-14', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-15', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-16', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-17', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-02-18', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2024-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2024-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2024-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2024-04-07', false, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2024-04-28', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2024-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2024-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2024-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2024-05-04', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2024-05-05', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2024-05-11', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2024-06-10', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2024-09-14', false, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2024-09-15', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2024-09-16', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2024-09-17', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2024-09-29', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2024-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2024-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2024-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2024-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2024-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2024-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2024-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2024-10-12', false, '国庆节');
+-- 2025: 33 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2025, ARRAY['https://www.gov.cn/zhengce/zhengceku/202411/content_6986383.htm']::text[], 33, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2025-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2025-01-26', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-01-28', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-01-29', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-01-30', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-01-31', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-02-01', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-02-02', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-02-03', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-02-04', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-02-08', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2025-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2025-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2025-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2025-04-27', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2025-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2025-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2025-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2025-05-04', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2025-05-05', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2025-05-31', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2025-06-01', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2025-06-02', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2025-09-28', false, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-01', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-02', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-03', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-04', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-05', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-06', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-07', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-08', true, '国庆节、中秋节'),
+  (currval('rectify.calendar_version_seq'), '2025-10-11', false, '国庆节、中秋节');
+-- 2026: 39 days
+INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)
+  VALUES ('cn', 2026, ARRAY['https://www.gov.cn/zhengce/zhengceku/202511/content_7047091.htm']::text[], 39, NULL, NULL, true);
+INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
+  (currval('rectify.calendar_version_seq'), '2026-01-01', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2026-01-02', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2026-01-03', true, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2026-01-04', false, '元旦'),
+  (currval('rectify.calendar_version_seq'), '2026-02-14', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-15', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-16', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-17', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-18', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-19', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-20', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-21', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-22', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-23', true, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-02-28', false, '春节'),
+  (currval('rectify.calendar_version_seq'), '2026-04-04', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2026-04-05', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2026-04-06', true, '清明节'),
+  (currval('rectify.calendar_version_seq'), '2026-05-01', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2026-05-02', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2026-05-03', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2026-05-04', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2026-05-05', true, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2026-05-09', false, '劳动节'),
+  (currval('rectify.calendar_version_seq'), '2026-06-19', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2026-06-20', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2026-06-21', true, '端午节'),
+  (currval('rectify.calendar_version_seq'), '2026-09-20', false, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2026-09-25', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2026-09-26', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2026-09-27', true, '中秋节'),
+  (currval('rectify.calendar_version_seq'), '2026-10-01', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2026-10-02', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2026-10-03', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2026-10-04', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2026-10-05', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2026-10-06', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2026-10-07', true, '国庆节'),
+  (currval('rectify.calendar_version_seq'), '2026-10-10', false, '国庆节');
+-- END cn calendar data
+
+-- ---------------------------------------------------------------------------
+-- The ledger.  Items gain the calendar their working days are counted in
+-- (picked by region at registration, else cn) and the calendar version
+-- their due date was resolved with; re-resolution skips closed items, so
+-- calendar_version is the version an item was judged against at closing.
+-- ---------------------------------------------------------------------------
+
+-- No DEFAULT on the new column: 0.3's functions take rectify.items rows
+-- (is_lagging, ...), and PostgreSQL refuses a column with a default on a
+-- table whose row type a function uses.  Existing items are filled instead.
+ALTER TABLE rectify.items
+  ADD COLUMN calendar text REFERENCES rectify.calendars,
+  ADD COLUMN calendar_version bigint;
+UPDATE rectify.items SET calendar = 'cn';
+ALTER TABLE rectify.items ALTER COLUMN calendar SET NOT NULL;
+COMMENT ON COLUMN rectify.items.calendar IS
+  'the working-day calendar of the item: the calendar of its region (most specific) at registration, else cn';
+COMMENT ON COLUMN rectify.items.calendar_version IS
+  'the calendar version the due date was resolved with (NULL if no calendar was needed); frozen once the item is completed';
+
+-- Before items_fill (triggers fire in name order): resolve due dates that
+-- need a calendar, so items_fill (0.1, unchanged) finds due_date set.
+CREATE FUNCTION rectify.items_calendar() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF NEW.calendar IS NULL THEN
+    SELECT c.name INTO NEW.calendar FROM rectify.calendars c
+     WHERE c.region IS NOT NULL AND c.region @> NEW.region
+     ORDER BY c.region DESC LIMIT 1;
+    NEW.calendar := coalesce(NEW.calendar, 'cn');
+  END IF;
+  IF NEW.due_date IS NULL AND rectify.needs_calendar(NEW.deadline) THEN
+    NEW.due_date := rectify.resolve_due(NEW.deadline, NEW.assigned, NEW.calendar);
+    NEW.calendar_version := rectify.calendar_version(NEW.calendar);
+  END IF;
+  IF NEW.original_due_date IS NULL AND NEW.original_deadline IS NOT NULL
+     AND NEW.original_deadline <> NEW.deadline AND rectify.needs_calendar(NEW.original_deadline) THEN
+    NEW.original_due_date := rectify.resolve_due(NEW.original_deadline, NEW.assigned, NEW.calendar);
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION rectify.items_calendar() IS
+  'trigger: picks a new item''s calendar and resolves due dates counted in working days';
+CREATE TRIGGER items_calendar BEFORE INSERT ON rectify.items
+  FOR EACH ROW EXECUTE FUNCTION rectify.items_calendar();
+
+-- items_guard (0.1) does not know the new columns; this one guards them.
+CREATE FUNCTION rectify.items_guard_calendar() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF coalesce(current_setting('rectify.in_api', true), '') <> 'on' AND
+     (NEW.calendar, NEW.calendar_version) IS DISTINCT FROM (OLD.calendar, OLD.calendar_version) THEN
+    RAISE EXCEPTION 'the calendar of rectification item "%" can only be changed through rectify functions', OLD.code
+      USING ERRCODE = 'check_violation',
+            HINT = 'Due dates follow calendar loads: rectify.load_calendar() and rectify.refresh_due_dates().';
+  END IF;
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION rectify.items_guard_calendar() IS 'trigger: an item''s calendar columns change only through rectify functions';
+CREATE TRIGGER items_guard_calendar BEFORE UPDATE ON rectify.items
+  FOR EACH ROW EXECUTE FUNCTION rectify.items_guard_calendar();
+
+-- Measures have no stored due date, and measure_states resolves theirs
+-- with the IMMUTABLE functions: refuse measure deadlines that need a
+-- calendar rather than fail later in every report.
+ALTER TABLE rectify.measures ADD CONSTRAINT measures_deadline_needs_no_calendar
+  CHECK (deadline IS NULL OR NOT rectify.needs_calendar(deadline));
+
+-- extend_deadline: as in 0.1, but the new due date comes from resolve_due
+-- in the item's calendar (so an extension may be "15 workdays"), and the
+-- calendar version is recorded.  Changed lines are marked "0.4".
+CREATE OR REPLACE FUNCTION rectify.extend_deadline(item bigint, new_deadline rectify.deadline,
+                                        approved_by text, reason text,
+                                        on_date date DEFAULT rectify.today())
+  RETURNS date
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+  new_due date;
+BEGIN
+  PERFORM rectify.require_text(approved_by, 'the approver of a deadline extension');
+  PERFORM rectify.require_text(reason, 'a reason for a deadline extension');
+  IF new_deadline IS NULL THEN
+    RAISE EXCEPTION 'new deadline must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF it.completed_on IS NOT NULL THEN
+    RAISE EXCEPTION 'item "%" is % and its deadline can no longer be extended', it.code, it.status
+      USING ERRCODE = 'check_violation';
+  END IF;
+  PERFORM rectify.check_on_date(it, on_date);
+  -- 0.4: resolve_due in the item's calendar instead of due_date
+  new_due := rectify.resolve_due(new_deadline, it.assigned, it.calendar, (SELECT immediate_days FROM rectify.office));
+  IF it.due_date IS NULL OR new_due IS NULL THEN
+    RAISE EXCEPTION 'cannot extend item "%" from % to %', it.code, it.deadline, new_deadline
+      USING ERRCODE = 'check_violation',
+            DETAIL = 'An extension moves one due date to a later one; ongoing deadlines have none.';
+  END IF;
+  IF new_due <= it.due_date THEN
+    RAISE EXCEPTION 'an extension must move the due date of item "%" later: % is not after %', it.code, new_due, it.due_date
+      USING ERRCODE = 'check_violation';
+  END IF;
+  UPDATE rectify.items i SET deadline = new_deadline, due_date = new_due,
+    -- 0.4: record the calendar version a working-day due date was resolved with
+    calendar_version = CASE WHEN rectify.needs_calendar(new_deadline)
+                            THEN rectify.calendar_version(it.calendar) ELSE i.calendar_version END
+   WHERE i.item_id = it.item_id;
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, approved_by)
+    VALUES (it.item_id, on_date, 'deadline_extended', it.deadline::text, new_deadline::text,
+            extend_deadline.reason, extend_deadline.approved_by);
+  RETURN new_due;
+END $$;
+
+-- ledger: as in 0.1, but 序时进度 of a deadline that needs a calendar is
+-- computed from the stored due date (expected_progress is IMMUTABLE and
+-- refuses it).  Other deadlines keep 0.1's expression, so their values
+-- do not change.  The changed expression is marked "0.4".
+CREATE OR REPLACE FUNCTION rectify.ledger(asof date DEFAULT rectify.today())
+  RETURNS TABLE (item_id bigint, code text, region rectify.region, category text,
+                 source text, status rectify.item_status, deadline rectify.deadline,
+                 assigned date, due_date date, original_due_date date, extended boolean,
+                 state rectify.deadline_state, days_overdue integer,
+                 expected_progress numeric, progress numeric,
+                 completed_on date, closed_on date, closed_within_extension boolean,
+                 primary_units text)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT i.item_id, i.code, i.region, i.category, i.source, i.status, i.deadline,
+         i.assigned, i.due_date, i.original_due_date,
+         i.due_date IS DISTINCT FROM i.original_due_date,
+         rectify.due_state(i.due_date, i.completed_on, ledger.asof, o.warning_days),
+         CASE WHEN i.due_date IS NULL THEN 0
+              ELSE greatest(0, least(coalesce(i.completed_on, ledger.asof), ledger.asof) - i.due_date) END,
+         -- 0.4
+         CASE WHEN rectify.needs_calendar(i.deadline)
+              THEN rectify.due_progress(i.due_date, i.assigned, ledger.asof)
+              ELSE rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days) END,
+         i.progress, i.completed_on, i.closed_on,
+         i.completed_on > i.original_due_date AND i.completed_on <= i.due_date,
+         (SELECT string_agg(u.name, '; ' ORDER BY r.seq)
+            FROM rectify.responsibilities r JOIN rectify.units u USING (unit_id)
+           WHERE r.item_id = i.item_id AND r.role = 'primary')
+    FROM rectify.items i CROSS JOIN rectify.office o
+   WHERE i.assigned <= ledger.asof;
+END;

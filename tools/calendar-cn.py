@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Generate the default `cn` working-day calendar for rectify.
+
+Reads the State Council holiday arrangements (国务院办公厅关于…部分节假日安排的
+通知) as published per year in the holiday-cn JSON files
+(https://github.com/NateScarlet/holiday-cn, MIT; one file per year:
+{"year", "papers", "days": [{"name", "date", "isOffDay"}]}) and rewrites
+the data section of rectify--0.3--0.4.sql between the markers
+
+    -- BEGIN cn calendar data (tools/calendar-cn.py)
+    -- END cn calendar data
+
+with one calendar_loads row and one calendar_days INSERT per year.  Only
+the facts are kept: date, day off or working day, the holiday's name
+(normalised: “五一” → 劳动节, “十一” → 国庆节) and the notice's address.
+Years with no days (not yet published) are skipped.
+
+Usage: tools/calendar-cn.py DIR [SQLFILE]     (DIR holds 2007.json ...)
+       tools/calendar-cn.py --check DIR [SQLFILE]   exit 1 if out of date
+"""
+import datetime
+import json
+import pathlib
+import re
+import sys
+
+BEGIN = "-- BEGIN cn calendar data (tools/calendar-cn.py)\n"
+END = "-- END cn calendar data\n"
+NAMES = {"“五一”": "劳动节", "“五一”国际劳动节": "劳动节", "“十一”": "国庆节"}
+
+
+def quote(s):
+    return "'" + s.replace("'", "''") + "'"
+
+
+def generate(src):
+    out = []
+    for path in sorted(src.glob("[0-9][0-9][0-9][0-9].json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        year, days = int(data["year"]), data["days"]
+        if not days:
+            continue
+        papers = ", ".join(quote(p) for p in data.get("papers", []))
+        out.append(f"-- {year}: {len(days)} days\n")
+        out.append("INSERT INTO rectify.calendar_loads (calendar, year, source, days, loaded_at, loaded_by, seeded)\n"
+                   f"  VALUES ('cn', {year}, ARRAY[{papers}]::text[], {len(days)}, NULL, NULL, true);\n")
+        rows = []
+        for d in sorted(days, key=lambda d: d["date"]):
+            day = datetime.date.fromisoformat(d["date"])
+            assert day.year in (year, year - 1), d
+            name = NAMES.get(d["name"], d["name"])
+            off = "true" if d["isOffDay"] else "false"
+            rows.append(f"  (currval('rectify.calendar_version_seq'), '{day}', {off}, {quote(name)})")
+        out.append("INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES\n"
+                   + ",\n".join(rows) + ";\n")
+    return "".join(out)
+
+
+def main(argv):
+    check = argv[:1] == ["--check"]
+    if check:
+        argv = argv[1:]
+    if not argv or argv[0].startswith("-"):
+        sys.exit(__doc__)
+    src = pathlib.Path(argv[0])
+    if not any(src.glob("*.json")):
+        sys.exit(f"{src}: no holiday JSON files (2007.json ...) there")
+    sql = pathlib.Path(argv[1] if len(argv) > 1 else
+                       pathlib.Path(__file__).resolve().parent.parent / "rectify--0.3--0.4.sql")
+    text = sql.read_text(encoding="utf-8")
+    m = re.search(re.escape(BEGIN) + r"(.*?)" + re.escape(END), text, re.S)
+    if not m:
+        sys.exit(f"{sql}: markers not found")
+    new = text[:m.start(1)] + generate(src) + text[m.end(1):]
+    if check:
+        sys.exit(0 if new == text else f"{sql}: cn calendar data out of date")
+    if new != text:
+        sql.write_text(new, encoding="utf-8")
+        print(f"{sql}: updated")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
