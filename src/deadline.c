@@ -856,14 +856,35 @@ deadline_expected_progress(PG_FUNCTION_ARGS)
 	check_finite(asof, "asof");
 	resolve_due(d, assigned, PG_GETARG_INT32(3), &due);
 
-	if (asof >= due)
-		permyriad = 10000;
-	else if (asof <= assigned)
-		permyriad = 0;
-	else						/* rounded half up, in ten-thousandths */
-		permyriad = ((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2;
-
+	permyriad = expected_permyriad(assigned, due, asof);
 	PG_RETURN_NUMERIC(int64_div_fast_to_numeric(permyriad, 4));
+}
+
+/* resolve_due and check_finite for the other C files (src/score.c). */
+bool
+deadline_resolve_due(Deadline d, DateADT assigned, int32 immediate_days, DateADT *due)
+{
+	return resolve_due(d, assigned, immediate_days, due);
+}
+
+void
+check_finite_date(DateADT d, const char *what)
+{
+	check_finite(d, what);
+}
+
+/*
+ * 序时进度 in ten-thousandths (0..10000), rounded half up: the integer
+ * behind expected_progress, shared with item_score (src/score.c).
+ */
+int32
+expected_permyriad(DateADT assigned, DateADT due, DateADT asof)
+{
+	if (asof >= due)
+		return 10000;
+	if (asof <= assigned)
+		return 0;
+	return (int32) (((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2);
 }
 
 /* is_ongoing(deadline): no end date, so never overdue. */
