@@ -18,7 +18,7 @@ SELECT rank, unit, items, closed, closed_on_time, open_overdue, on_time_rate, me
        reopened, bottom
   FROM unit_scorecard(:'asof');
 
-\echo '== region scorecard as of' :asof ': prefectures, then provinces (a province includes its prefectures and counties)'
+\echo '== region scorecard as of' :asof '— prefectures, then provinces (a province includes its prefectures and counties)'
 SELECT rank, region, region_name, items, closed, closed_on_time, open_overdue, on_time_rate, mean_score,
        max_level, reopened, bottom
   FROM region_scorecard(:'asof');

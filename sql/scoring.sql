@@ -39,6 +39,12 @@ SELECT rule, score
   ('everything at once: clamped to 0', item_score('2022-03-31', '2022-01-01', NULL, '2022-06-29', 'accountability', 0, 5))
   ) AS t(rule, score);
 
+-- the README's worked example: YZ-13 as of 2022-06-20 (序时进度 0.9670,
+-- progress 0.5, notice), then with per_level 10; YZ-05 21 days late
+SELECT item_score('2022-06-30', '2021-08-31', NULL, '2022-06-20', 'notice', 0.5, 0) AS yz_13,
+       item_score('2022-06-30', '2021-08-31', NULL, '2022-06-20', 'notice', 0.5, 0, per_level => 10) AS yz_13_per_level_10,
+       item_score('2021-12-31', '2021-08-31', '2022-01-21', '2022-06-20', 'none', 1, 0) AS yz_05;
+
 -- weights as named arguments; clamping at the top
 SELECT item_score('2022-03-31', '2022-01-01', '2022-04-10', '2022-06-30', 'circular', 1, 1,
                   late_per_day => 1, per_level => 2, per_reopening => 10) AS "100 - 10 - 6 - 10",
