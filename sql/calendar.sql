@@ -388,3 +388,7 @@ DROP TABLE ref_day;
 SELECT e.code, i.deadline, i.due_date, e.from_level, e.to_level, e.days_overdue
   FROM escalate('2026-02-15') e JOIN items i USING (item_id)
  WHERE e.code LIKE 'WD-%' ORDER BY e.code;
+
+-- Scores judge working-day items by their resolved due dates too.
+SELECT code, state, days_overdue, score FROM item_scores('2026-02-15')
+ WHERE code LIKE 'WD-%' ORDER BY code;

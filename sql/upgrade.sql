@@ -59,5 +59,8 @@ SELECT b.t, b.digest = a.digest AS unchanged
 SELECT advance(1, 'preliminary_review', '2022-01-05'), report_progress(3, 0.2, '2022-01-05');
 SELECT code, days_overdue FROM overdue('2022-07-15');
 SELECT '2022年9月'::deadline AS deadline, '130602'::region <@ '130600' AS contained;
+-- a ledger made before 0.4 is scored (levels and reopenings from its history)
+SELECT unit, items, closed, closed_on_time, open_overdue, mean_score, max_level, rank, bottom
+  FROM unit_scorecard('2022-07-15');
 DROP EXTENSION rectify CASCADE;
 CREATE EXTENSION rectify;

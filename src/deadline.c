@@ -1079,15 +1079,7 @@ deadline_days_overdue(PG_FUNCTION_ARGS)
 static Numeric
 progress_share(DateADT assigned, DateADT asof, DateADT due)
 {
-	int64		permyriad;
-
-	if (asof >= due)
-		permyriad = 10000;
-	else if (asof <= assigned)
-		permyriad = 0;
-	else						/* rounded half up, in ten-thousandths */
-		permyriad = ((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2;
-	return int64_div_fast_to_numeric(permyriad, 4);
+	return int64_div_fast_to_numeric(expected_permyriad(assigned, due, asof), 4);
 }
 
 /*
@@ -1140,6 +1132,33 @@ deadline_due_progress(PG_FUNCTION_ARGS)
 	PG_RETURN_NUMERIC(progress_share(assigned, asof, due));
 }
 
+/* resolve_due and check_finite for the other C files (src/score.c). */
+bool
+resolve_due_fixed(Deadline d, DateADT assigned, int32 immediate_days, DateADT *due)
+{
+	return resolve_due(d, assigned, immediate_days, NULL, due);
+}
+
+void
+check_finite_date(DateADT d, const char *what)
+{
+	check_finite(d, what);
+}
+
+/*
+ * 序时进度 in ten-thousandths (0..10000), rounded half up: the integer
+ * behind expected_progress, shared with item_score (src/score.c).
+ */
+int32
+expected_permyriad(DateADT assigned, DateADT due, DateADT asof)
+{
+	if (asof >= due)
+		return 10000;
+	if (asof <= assigned)
+		return 0;
+	return (int32) (((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2);
+}
+
 /* is_ongoing(deadline): no end date, so never overdue. */
 PG_FUNCTION_INFO_V1(deadline_is_ongoing);
 Datum
@@ -1182,4 +1201,26 @@ deadline_kind(PG_FUNCTION_ARGS)
 		default:
 			PG_RETURN_TEXT_P(cstring_to_text("ongoing"));
 	}
+}
+
+/*
+ * deadline(date): the fixed-date deadline of a date already resolved, so
+ * IMMUTABLE code (item_score) can judge working-day items by their stored
+ * due date.  Years outside 1000..9999 could not print and re-parse.
+ */
+PG_FUNCTION_INFO_V1(deadline_from_date);
+Datum
+deadline_from_date(PG_FUNCTION_ARGS)
+{
+	DateADT		d = PG_GETARG_DATEADT(0);
+
+	if (DATE_NOT_FINITE(d) ||
+		d < date2j(DL_MIN_YEAR, 1, 1) - POSTGRES_EPOCH_JDATE ||
+		d > date2j(DL_MAX_YEAR, 12, 31) - POSTGRES_EPOCH_JDATE)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("date out of range for a deadline: \"%s\"",
+						DatumGetCString(DirectFunctionCall1(date_out, DateADTGetDatum(d)))),
+				 errhint("A deadline names a year from %d to %d.", DL_MIN_YEAR, DL_MAX_YEAR)));
+	PG_RETURN_DEADLINE(DL_MAKE(DL_DATE, 0, d));
 }

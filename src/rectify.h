@@ -70,6 +70,12 @@ typedef enum DeadlineKind
 
 extern bool parse_deadline(const char *str, bool error_ok, Deadline *result);
 
+/* Deadline arithmetic shared with src/score.c (defined in src/deadline.c). */
+extern bool resolve_due_fixed(Deadline d, DateADT assigned, int32 immediate_days,
+								 DateADT *due);
+extern void check_finite_date(DateADT d, const char *what);
+extern int32 expected_permyriad(DateADT assigned, DateADT due, DateADT asof);
+
 /* ----------------------------------------------------------------
  * Working-day calendars (calendar.c)
  * ---------------------------------------------------------------- */
@@ -129,5 +135,20 @@ typedef struct Emission
 #define PG_RETURN_EMISSION_P(x)		return EmissionPGetDatum(x)
 
 extern bool parse_emission(const char *str, bool error_ok, Emission *result);
+
+/* ----------------------------------------------------------------
+ * Scoring (src/score.c): the deduction model behind rectify.item_score.
+ * ---------------------------------------------------------------- */
+typedef struct ScoreWeights
+{
+	double		late_per_day;		/* closed late: points per day late */
+	double		late_floor;			/* closed late: never below this */
+	double		lag_weight;			/* open: points per unit of lag behind 序时进度 */
+	double		overdue_base;		/* open and overdue: starting score */
+	double		overdue_per_day;	/* open and overdue: points per day overdue */
+	double		overdue_floor;		/* open and overdue: never below this */
+	double		per_level;			/* points per escalation level above none */
+	double		per_reopening;		/* points per reopening (反弹) */
+} ScoreWeights;
 
 #endif							/* RECTIFY_H */

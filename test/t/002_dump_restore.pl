@@ -87,10 +87,18 @@ INSERT INTO rectify.escalation_policy (source, level, min_days_overdue, note)
   VALUES ('central', 'warning', 5, '中央督察交办问题从快督办');
 SELECT rectify.escalate('2022-03-01');
 SELECT count(*) FROM rectify.dispatch('2022-03-01');
+
+-- Scoring (0.4): an office weight and a proposal item with its handling.
+SELECT rectify.set_score_weight('per_level', 8);
+SELECT rectify.register_item('D-8', '130000', '关于加强农村生活污水治理的建议', '2024年6月30日', '2024-03-01',
+                             'water', 'proposal', NULL, NULL, '2024年省人大建议');
+SELECT rectify.assign_unit(8, '河北省生态环境厅', 'primary');
+SELECT rectify.record_proposal(8, 'lead', 'A', true, true);
+SELECT count(*) FROM rectify.create_reader_role('tap_reader');
 });
 
 is($node->safe_psql('ledger', q{SELECT string_agg(status::text, ',' ORDER BY code) FROM rectify.items}),
-	'in_progress,completed,registered,preliminary_review,closed,registered,reopened',
+	'in_progress,completed,registered,preliminary_review,closed,registered,reopened,registered',
 	'the ledger has items in several statuses');
 
 # Every table of the schema, with a row count and a digest of its rows in a
@@ -108,7 +116,7 @@ foreach my $t (qw(rectify.items rectify.units rectify.measures rectify.responsib
 	rectify.reduction_projects rectify.project_amounts rectify.base_emissions
 	rectify.emission_increments rectify.reduction_targets rectify.indicators
 	rectify.indicator_values rectify.indicator_targets rectify.escalation_policy
-	rectify.dispatch_snapshots))
+	rectify.dispatch_snapshots rectify.score_settings rectify.proposals))
 {
 	ok((grep { $_ eq $t } @config), "$t is dumped with the extension (pg_extension_config_dump)");
 }
@@ -132,6 +140,15 @@ sub digest
 		SELECT md5(string_agg(r::text, E'\n' ORDER BY r::text)) FROM rectify.reduction_progress(2023) r});
 	$d{indicator_attainment} = $node->safe_psql($db, q{
 		SELECT md5(string_agg(a::text, E'\n' ORDER BY a::text)) FROM rectify.indicator_attainment(2024) a});
+	$d{unit_scorecard} = $node->safe_psql($db, q{
+		SELECT md5(string_agg(u::text, E'\n' ORDER BY u::text)) FROM rectify.unit_scorecard('2022-12-01') u});
+	$d{region_scorecard} = $node->safe_psql($db, q{
+		SELECT md5(string_agg(r::text, E'\n' ORDER BY r::text)) FROM rectify.region_scorecard('2022-12-01', 'county') r});
+	$d{proposal_summary} = $node->safe_psql($db, q{
+		SELECT p::text FROM rectify.proposal_summary(2024) p});
+	$d{reader_grants} = $node->safe_psql($db, q{
+		SELECT string_agg(v || '=' || has_table_privilege('tap_reader', v, 'SELECT'), ' ' ORDER BY v)
+		  FROM rectify.bi_views() v});
 	$d{seeded_regions} = $node->safe_psql($db, 'SELECT count(*) FROM rectify.regions WHERE seeded');
 	$d{seeded_indicators} = $node->safe_psql($db, 'SELECT count(*) FROM rectify.indicators WHERE seeded');
 	return \%d;
@@ -186,7 +203,7 @@ SELECT max(event_id) FROM rectify.events;
 };
 my $fresh = $node->safe_psql('ledger', $new);
 note("new ids in the original: " . join(" ", split /\n/, $fresh));
-is((split /\n/, $fresh)[0], '8', 'the original gives the next item id 8');
+is((split /\n/, $fresh)[0], '9', 'the original gives the next item id 9');
 foreach my $db ('restored_custom', 'restored_plain')
 {
 	is($node->safe_psql($db, $new), $fresh, "$db: new rows get the same fresh ids as the original");

@@ -1,0 +1,498 @@
+\echo Use "ALTER EXTENSION rectify UPDATE TO '0.5'" to load this file. \quit
+-- ------------------------------------------------------------------
+-- rectify 0.4 → 0.5: scoring and assessment (考核), proposal handling
+-- (人大建议/政协提案) and flat views for BI tools.
+--
+--  1. weights: rectify.score_settings (one optional row, NULL = default)
+--     and rectify.score_weights (the effective values);
+--  2. rectify.item_score (C, IMMUTABLE): the deduction model;
+--  3. scoring as of a date: internal views read the date from the session
+--     setting rectify.asof (empty = rectify.today()); item_scores(asof),
+--     unit_scorecard(asof) and region_scorecard(asof, level) set it for
+--     the length of the call and read those views, so the logic exists once;
+--  4. proposal handling: rectify.proposals, record_proposal(),
+--     proposal_summary(year);
+--  5. BI views (bi_*): plain column types, owner's rights
+--     (security_invoker = false), and create_reader_role(name), which
+--     grants SELECT on exactly those views.
+--
+-- Depends only on 0.1–0.4 objects.
+-- ------------------------------------------------------------------
+
+-- ------------------------------------------------------------------
+-- 1. Weights.  Like rectify.settings: at most one row, not seeded, so a
+-- dump and restore never duplicates it; NULL means the default, and the
+-- defaults live in the view rectify.score_weights.
+-- ------------------------------------------------------------------
+
+CREATE TABLE rectify.score_settings (
+  singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  late_per_day double precision CHECK (late_per_day BETWEEN 0 AND 100),
+  late_floor double precision CHECK (late_floor BETWEEN 0 AND 100),
+  lag_weight double precision CHECK (lag_weight BETWEEN 0 AND 100),
+  overdue_base double precision CHECK (overdue_base BETWEEN 0 AND 100),
+  overdue_per_day double precision CHECK (overdue_per_day BETWEEN 0 AND 100),
+  overdue_floor double precision CHECK (overdue_floor BETWEEN 0 AND 100),
+  per_level double precision CHECK (per_level BETWEEN 0 AND 100),
+  per_reopening double precision CHECK (per_reopening BETWEEN 0 AND 100)
+);
+COMMENT ON TABLE rectify.score_settings IS
+  'the office''s scoring weights (考核扣分标准), at most one row; NULL means the default shown by rectify.score_weights';
+COMMENT ON COLUMN rectify.score_settings.singleton IS 'always true: keeps the table to one row';
+COMMENT ON COLUMN rectify.score_settings.late_per_day IS 'closed late: points deducted per day late (default 2)';
+COMMENT ON COLUMN rectify.score_settings.late_floor IS 'closed late: the score before level and reopening deductions never falls below this (default 40)';
+COMMENT ON COLUMN rectify.score_settings.lag_weight IS 'open, not overdue: points deducted per unit of lag behind 序时进度 (default 50: a lag of 0.2 costs 10)';
+COMMENT ON COLUMN rectify.score_settings.overdue_base IS 'open and overdue: the starting score (default 60)';
+COMMENT ON COLUMN rectify.score_settings.overdue_per_day IS 'open and overdue: points deducted per day overdue (default 1)';
+COMMENT ON COLUMN rectify.score_settings.overdue_floor IS 'open and overdue: the score before level and reopening deductions never falls below this (default 0)';
+COMMENT ON COLUMN rectify.score_settings.per_level IS 'points deducted per escalation level reached above none (default 5)';
+COMMENT ON COLUMN rectify.score_settings.per_reopening IS 'points deducted per reopening after a rebound (反弹, default 20)';
+SELECT pg_catalog.pg_extension_config_dump('rectify.score_settings', '');
+
+CREATE VIEW rectify.score_weights AS
+  SELECT coalesce(s.late_per_day, 2) AS late_per_day,
+         coalesce(s.late_floor, 40) AS late_floor,
+         coalesce(s.lag_weight, 50) AS lag_weight,
+         coalesce(s.overdue_base, 60) AS overdue_base,
+         coalesce(s.overdue_per_day, 1) AS overdue_per_day,
+         coalesce(s.overdue_floor, 0) AS overdue_floor,
+         coalesce(s.per_level, 5) AS per_level,
+         coalesce(s.per_reopening, 20) AS per_reopening
+    FROM (SELECT) AS one LEFT JOIN rectify.score_settings s ON true;
+COMMENT ON VIEW rectify.score_weights IS
+  'the effective scoring weights: rectify.score_settings with the defaults filled in (the one place the defaults live; item_score''s parameter defaults mirror them)';
+
+-- set_score_weight(name, value): change one weight; NULL restores the default.
+CREATE FUNCTION rectify.set_score_weight(name text, value double precision) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  known text;
+BEGIN
+  SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) INTO known
+    FROM pg_attribute a
+   WHERE a.attrelid = 'rectify.score_settings'::regclass AND a.attnum > 0
+     AND NOT a.attisdropped AND a.attname <> 'singleton';
+  IF name IS NULL OR NOT EXISTS (
+       SELECT FROM pg_attribute a
+        WHERE a.attrelid = 'rectify.score_settings'::regclass AND a.attnum > 0
+          AND NOT a.attisdropped AND a.attname <> 'singleton' AND a.attname = set_score_weight.name) THEN
+    RAISE EXCEPTION 'unknown score weight "%"', coalesce(name, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = format('Weights are %s.', known);
+  END IF;
+  IF value IS NOT NULL AND (value = 'NaN' OR value < 0 OR value > 100) THEN
+    RAISE EXCEPTION 'invalid value for score weight "%": %', name, value
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give a number of points from 0 to 100.';
+  END IF;
+  INSERT INTO rectify.score_settings DEFAULT VALUES ON CONFLICT (singleton) DO NOTHING;
+  EXECUTE format('UPDATE rectify.score_settings SET %I = $1', name) USING value;
+END $$;
+COMMENT ON FUNCTION rectify.set_score_weight(text, double precision) IS
+  'set one scoring weight (a column of rectify.score_settings, e.g. per_level); NULL restores the default';
+
+-- ------------------------------------------------------------------
+-- 2. item_score (src/score.c).
+-- ------------------------------------------------------------------
+
+-- A fixed-date deadline from a due date already resolved: lets IMMUTABLE
+-- code judge working-day items by their stored due date.
+CREATE FUNCTION rectify.deadline(date) RETURNS rectify.deadline
+  AS 'MODULE_PATHNAME', 'deadline_from_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.deadline(date) IS 'the fixed-date deadline of a date (years 1000 to 9999)';
+CREATE CAST (date AS rectify.deadline) WITH FUNCTION rectify.deadline(date);
+COMMENT ON CAST (date AS rectify.deadline) IS 'a fixed-date deadline';
+
+CREATE FUNCTION rectify.item_score(deadline rectify.deadline, assigned date, closed date, asof date,
+                                   level rectify.escalation_level, progress numeric,
+                                   reopened_count integer,
+                                   immediate_days integer DEFAULT 30,
+                                   late_per_day double precision DEFAULT 2,
+                                   late_floor double precision DEFAULT 40,
+                                   lag_weight double precision DEFAULT 50,
+                                   overdue_base double precision DEFAULT 60,
+                                   overdue_per_day double precision DEFAULT 1,
+                                   overdue_floor double precision DEFAULT 0,
+                                   per_level double precision DEFAULT 5,
+                                   per_reopening double precision DEFAULT 20)
+  RETURNS numeric AS 'MODULE_PATHNAME', 'item_score'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.item_score(rectify.deadline, date, date, date, rectify.escalation_level, numeric, integer, integer, double precision, double precision, double precision, double precision, double precision, double precision, double precision, double precision) IS
+  'the score of one item (扣分制), 0 to 100 with two decimals: closed on time 100; closed late 100 - late_per_day per day, not below late_floor; open 100 - lag_weight x lag behind 序时进度; overdue overdue_base - overdue_per_day per day, not below overdue_floor; then - per_level per escalation level and - per_reopening per reopening, clamped to [0, 100]. closed is the completion date; progress a fraction in [0, 1]';
+
+-- ------------------------------------------------------------------
+-- 3. Scoring as of a date.
+--
+-- The views below compute "as of" the date in the session setting
+-- rectify.asof (empty or unset: rectify.today()).  They reference only
+-- tables, views and functions that read no table, so they work with the
+-- owner's rights for a BI reader who may read nothing else; the functions
+-- that take an asof set the setting for the length of the call.
+-- ------------------------------------------------------------------
+
+CREATE VIEW rectify.scoring_context WITH (security_invoker = false) AS
+  SELECT coalesce(nullif(pg_catalog.current_setting('rectify.asof', true), '')::date,
+                  (pg_catalog.now() AT TIME ZONE o.time_zone)::date) AS asof,
+         o.warning_days, o.immediate_days,
+         w.late_per_day, w.late_floor, w.lag_weight, w.overdue_base,
+         w.overdue_per_day, w.overdue_floor, w.per_level, w.per_reopening
+    FROM rectify.office o CROSS JOIN rectify.score_weights w;
+COMMENT ON VIEW rectify.scoring_context IS
+  'internal: the asof of the scoring views (setting rectify.asof, else the office''s today), the office''s settings and the scoring weights';
+
+CREATE VIEW rectify.scored_items WITH (security_invoker = false) AS
+  SELECT i.item_id, i.code, i.source, i.category, i.region, i.status, i.deadline,
+         i.assigned, i.due_date, i.completed_on, i.closed_on, c.asof,
+         rectify.due_state(i.due_date, i.completed_on, c.asof, c.warning_days) AS state,
+         CASE WHEN i.due_date IS NULL THEN 0
+              ELSE greatest(0, least(coalesce(i.completed_on, c.asof), c.asof) - i.due_date) END
+           AS days_overdue,
+         i.escalation_level AS level,
+         coalesce(h.peak_level, 'none') AS peak_level,
+         coalesce(h.reopened, 0)::integer AS reopened,
+         i.progress,
+         rectify.due_progress(i.due_date, i.assigned, c.asof) AS expected_progress,
+         -- immediate_days: the stored due date's, so the score judges the
+         -- same due date as the state even if the setting changed since;
+         -- a deadline resolved against a calendar is judged by its due date
+         rectify.item_score(CASE WHEN rectify.needs_calendar(i.deadline)
+                                 THEN rectify.deadline(i.due_date) ELSE i.deadline END,
+                            i.assigned, i.completed_on, c.asof,
+                            coalesce(h.peak_level, 'none'), i.progress, coalesce(h.reopened, 0)::integer,
+                            coalesce(i.due_date - i.assigned, c.immediate_days),
+                            c.late_per_day, c.late_floor, c.lag_weight, c.overdue_base,
+                            c.overdue_per_day, c.overdue_floor, c.per_level, c.per_reopening) AS score
+    FROM rectify.items i
+   CROSS JOIN rectify.scoring_context c
+    LEFT JOIN LATERAL (
+      SELECT max(e.to_value::rectify.escalation_level)
+               FILTER (WHERE e.kind IN ('escalated', 'escalated_manually')) AS peak_level,
+             count(*) FILTER (WHERE e.kind = 'reopened') AS reopened
+        FROM rectify.events e
+       WHERE e.item_id = i.item_id AND e.happened_on <= c.asof
+         AND e.kind IN ('escalated', 'escalated_manually', 'reopened')) h ON true
+   WHERE i.assigned <= c.asof;
+COMMENT ON VIEW rectify.scored_items IS
+  'internal: every item assigned by the scoring asof with its deadline state, days overdue, the highest escalation level it reached and its reopenings by asof, and its score';
+
+CREATE VIEW rectify.scored_units WITH (security_invoker = false) AS
+  WITH per_unit AS (
+    SELECT u.unit_id, u.name AS unit, u.region AS unit_region,
+           count(s.item_id)::integer AS items,
+           count(*) FILTER (WHERE s.state IN ('closed_on_time', 'closed_late'))::integer AS closed,
+           count(*) FILTER (WHERE s.state = 'closed_on_time')::integer AS closed_on_time,
+           count(*) FILTER (WHERE s.state = 'overdue')::integer AS open_overdue,
+           round(avg(s.score), 2) AS mean_score,
+           max(s.peak_level) AS max_level,
+           coalesce(sum(s.reopened), 0)::integer AS reopened
+      FROM rectify.units u
+      JOIN rectify.responsibilities r ON r.unit_id = u.unit_id AND r.role = 'primary'
+      LEFT JOIN rectify.scored_items s ON s.item_id = r.item_id
+     GROUP BY u.unit_id, u.name, u.region),
+  ranked AS (
+    SELECT p.*,
+           round(p.closed_on_time::numeric / nullif(p.closed + p.open_overdue, 0), 4) AS on_time_rate,
+           CASE WHEN p.items > 0
+                THEN rank() OVER (PARTITION BY p.items > 0 ORDER BY p.mean_score DESC) END::integer AS rank
+      FROM per_unit p)
+  SELECT r.unit_id, r.unit, r.unit_region, r.items, r.closed, r.closed_on_time, r.open_overdue,
+         r.on_time_rate, r.mean_score, r.max_level, r.reopened, r.rank,
+         coalesce(r.rank = max(r.rank) OVER () AND max(r.rank) OVER () > 1, false) AS bottom
+    FROM ranked r;
+COMMENT ON VIEW rectify.scored_units IS
+  'internal: the unit scorecard as of the scoring asof (see rectify.unit_scorecard)';
+
+CREATE VIEW rectify.scored_regions WITH (security_invoker = false) AS
+  WITH per_region AS (
+    SELECT lv.level, lv.code,
+           count(*)::integer AS items,
+           count(*) FILTER (WHERE s.state IN ('closed_on_time', 'closed_late'))::integer AS closed,
+           count(*) FILTER (WHERE s.state = 'closed_on_time')::integer AS closed_on_time,
+           count(*) FILTER (WHERE s.state = 'overdue')::integer AS open_overdue,
+           round(avg(s.score), 2) AS mean_score,
+           max(s.peak_level) AS max_level,
+           sum(s.reopened)::integer AS reopened
+      FROM rectify.scored_items s
+     CROSS JOIN LATERAL (VALUES
+             ('province', rectify.province(s.region)),
+             ('prefecture', rectify.prefecture(s.region)),
+             ('county', CASE WHEN rectify.region_level(s.region) = 'county' THEN s.region END))
+           AS lv(level, code)
+     WHERE lv.code IS NOT NULL
+     GROUP BY lv.level, lv.code),
+  ranked AS (
+    SELECT p.*,
+           round(p.closed_on_time::numeric / nullif(p.closed + p.open_overdue, 0), 4) AS on_time_rate,
+           rank() OVER (PARTITION BY p.level ORDER BY p.mean_score DESC)::integer AS rank
+      FROM per_region p)
+  SELECT r.level, r.code AS region,
+         (SELECT n.name FROM rectify.regions n
+           WHERE n.code IN (r.code, rectify.prefecture(r.code), rectify.province(r.code))
+           ORDER BY n.code DESC LIMIT 1) AS region_name,
+         r.items, r.closed, r.closed_on_time, r.open_overdue, r.on_time_rate, r.mean_score,
+         r.max_level, r.reopened, r.rank,
+         r.rank = max(r.rank) OVER (PARTITION BY r.level) AND max(r.rank) OVER (PARTITION BY r.level) > 1
+           AS bottom
+    FROM ranked r;
+COMMENT ON VIEW rectify.scored_regions IS
+  'internal: the region scorecards of every level (province, prefecture, county) as of the scoring asof (see rectify.region_scorecard)';
+
+-- 22023 for a NULL or infinite asof; returns it as ISO text for the setting.
+CREATE FUNCTION rectify.check_asof(asof date) RETURNS text
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF asof IS NULL OR NOT isfinite(asof) THEN
+    RAISE EXCEPTION 'asof must be a finite date, not %', coalesce(asof::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give a date such as 2022-06-20, or omit it for rectify.today().';
+  END IF;
+  RETURN to_char(asof, 'YYYY-MM-DD');
+END $$;
+COMMENT ON FUNCTION rectify.check_asof(date) IS
+  'raises 22023 for a NULL or infinite asof; returns the date as YYYY-MM-DD for the rectify.asof setting';
+
+CREATE FUNCTION rectify.item_scores(asof date DEFAULT rectify.today())
+  RETURNS TABLE (item_id bigint, code text, region rectify.region, status rectify.item_status,
+                 state rectify.deadline_state, due_date date, days_overdue integer,
+                 level rectify.escalation_level, peak_level rectify.escalation_level,
+                 reopened integer, progress numeric, expected_progress numeric, score numeric)
+  LANGUAGE plpgsql STABLE
+  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' AS $$
+BEGIN
+  PERFORM set_config('rectify.asof', rectify.check_asof(asof), true);
+  RETURN QUERY
+    SELECT s.item_id, s.code, s.region, s.status, s.state, s.due_date, s.days_overdue,
+           s.level, s.peak_level, s.reopened, s.progress, s.expected_progress, s.score
+      FROM rectify.scored_items s ORDER BY s.item_id;
+END $$;
+COMMENT ON FUNCTION rectify.item_scores(date) IS
+  'every item assigned by asof with its state, days overdue, current and highest escalation level reached, reopenings by asof and rectify.item_score with the office''s weights';
+
+CREATE FUNCTION rectify.unit_scorecard(asof date DEFAULT rectify.today())
+  RETURNS TABLE (unit_id integer, unit text, unit_region rectify.region, items integer,
+                 closed integer, closed_on_time integer, open_overdue integer,
+                 on_time_rate numeric, mean_score numeric, max_level rectify.escalation_level,
+                 reopened integer, rank integer, bottom boolean)
+  LANGUAGE plpgsql STABLE
+  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' AS $$
+BEGIN
+  PERFORM set_config('rectify.asof', rectify.check_asof(asof), true);
+  RETURN QUERY
+    SELECT s.unit_id, s.unit, s.unit_region, s.items, s.closed, s.closed_on_time, s.open_overdue,
+           s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom
+      FROM rectify.scored_units s ORDER BY s.rank NULLS LAST, s.unit;
+END $$;
+COMMENT ON FUNCTION rectify.unit_scorecard(date) IS
+  '考核: one row per primary responsible unit as of asof: items, closed, closed on time, open overdue, on-time rate = closed_on_time / (closed + open_overdue) (NULL when 0), mean item score, highest level reached, reopenings, rank (1 = best, ties share a rank) and bottom (the last rank, when there are two ranks or more); units whose items all come later have 0 items and no rank';
+
+CREATE FUNCTION rectify.region_scorecard(asof date DEFAULT rectify.today(), level text DEFAULT 'prefecture')
+  RETURNS TABLE (region rectify.region, region_name text, items integer, closed integer,
+                 closed_on_time integer, open_overdue integer, on_time_rate numeric,
+                 mean_score numeric, max_level rectify.escalation_level, reopened integer,
+                 rank integer, bottom boolean)
+  LANGUAGE plpgsql STABLE
+  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' AS $$
+BEGIN
+  IF level IS NULL OR level NOT IN ('province', 'prefecture', 'county') THEN
+    RAISE EXCEPTION 'unknown region level "%"', coalesce(level, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Levels are province, prefecture and county.';
+  END IF;
+  PERFORM set_config('rectify.asof', rectify.check_asof(asof), true);
+  RETURN QUERY
+    SELECT s.region, s.region_name, s.items, s.closed, s.closed_on_time, s.open_overdue,
+           s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom
+      FROM rectify.scored_regions s
+     WHERE s.level = region_scorecard.level
+     ORDER BY s.rank, s.region;
+END $$;
+COMMENT ON FUNCTION rectify.region_scorecard(date, text) IS
+  '考核 by region as of asof: the unit scorecard''s columns, each item counted once in the region of the given level (province, prefecture or county) that contains it; items registered above that level are left out';
+
+-- ------------------------------------------------------------------
+-- 4. Proposal handling (人大代表建议 / 政协提案办理).
+-- ------------------------------------------------------------------
+
+CREATE TABLE rectify.proposals (
+  item_id bigint PRIMARY KEY REFERENCES rectify.items ON DELETE CASCADE,
+  role text NOT NULL CHECK (role IN ('lead', 'split', 'co_handling', 'reference')),
+  grade text CHECK (grade IN ('A', 'B', 'C')),
+  visited boolean,
+  satisfied boolean
+);
+COMMENT ON TABLE rectify.proposals IS
+  'how a proposal item (source proposal: 人大代表建议, 政协提案) was handled: role, result grade, visit and satisfaction';
+COMMENT ON COLUMN rectify.proposals.role IS 'lead (主办), split (分办), co_handling (会办) or reference (参阅)';
+COMMENT ON COLUMN rectify.proposals.grade IS 'result grade A, B or C (办理结果分类); NULL while not graded';
+COMMENT ON COLUMN rectify.proposals.visited IS 'the deputy or member was visited (走访); NULL when not recorded';
+COMMENT ON COLUMN rectify.proposals.satisfied IS 'the deputy or member was satisfied (满意); NULL when not asked';
+SELECT pg_catalog.pg_extension_config_dump('rectify.proposals', '');
+
+CREATE FUNCTION rectify.record_proposal(item bigint, role text, grade text DEFAULT NULL,
+                                        visited boolean DEFAULT NULL, satisfied boolean DEFAULT NULL)
+  RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+BEGIN
+  IF it.source <> 'proposal' THEN
+    RAISE EXCEPTION 'item "%" is not a proposal: its source is %', it.code, it.source
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Register proposal items with source ''proposal''.';
+  END IF;
+  IF role IS NULL OR role NOT IN ('lead', 'split', 'co_handling', 'reference') THEN
+    RAISE EXCEPTION 'unknown proposal handling role "%"', coalesce(role, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Roles: lead (主办), split (分办), co_handling (会办), reference (参阅).';
+  END IF;
+  IF grade IS NOT NULL AND grade NOT IN ('A', 'B', 'C') THEN
+    RAISE EXCEPTION 'unknown proposal result grade "%"', grade
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Grades are A, B and C; NULL while not graded.';
+  END IF;
+  INSERT INTO rectify.proposals AS p (item_id, role, grade, visited, satisfied)
+    VALUES (it.item_id, record_proposal.role, record_proposal.grade,
+            record_proposal.visited, record_proposal.satisfied)
+    ON CONFLICT (item_id) DO UPDATE
+      SET role = EXCLUDED.role, grade = EXCLUDED.grade,
+          visited = EXCLUDED.visited, satisfied = EXCLUDED.satisfied;
+END $$;
+COMMENT ON FUNCTION rectify.record_proposal(bigint, text, text, boolean, boolean) IS
+  'records (or replaces) how a proposal item was handled: role (lead, split, co_handling, reference), grade (A, B, C), visited, satisfied; 22023 for an item whose source is not proposal';
+
+-- ------------------------------------------------------------------
+-- 5. Views for BI: flat, plain column types (text, date, numeric,
+-- integer, bigint, boolean), one row per thing.  Owner's rights
+-- (security_invoker = false, stated): a reader granted SELECT on these
+-- views reads them without any right on the tables behind them.  They show
+-- the ledger as of rectify.today(); SET rectify.asof = '2022-06-20' in a
+-- session shows another day.
+-- ------------------------------------------------------------------
+
+CREATE VIEW rectify.bi_items WITH (security_invoker = false) AS
+  SELECT s.item_id, s.code, s.source, s.category, s.asof,
+         s.region::text AS region_code,
+         (SELECT n.name FROM rectify.regions n
+           WHERE n.code IN (s.region, rectify.prefecture(s.region), rectify.province(s.region))
+           ORDER BY n.code DESC LIMIT 1) AS region_name,
+         rectify.province(s.region)::text AS province_code,
+         (SELECT n.name FROM rectify.regions n WHERE n.code = rectify.province(s.region)) AS province_name,
+         rectify.prefecture(s.region)::text AS prefecture_code,
+         (SELECT n.name FROM rectify.regions n WHERE n.code = rectify.prefecture(s.region)) AS prefecture_name,
+         s.status::text AS status, s.deadline::text AS deadline, s.assigned, s.due_date,
+         s.state::text AS state, s.days_overdue, s.level::text AS escalation_level,
+         s.peak_level::text AS peak_level, s.reopened, s.progress, s.expected_progress, s.score,
+         s.completed_on, s.closed_on,
+         (SELECT string_agg(u.name, '; ' ORDER BY r.seq) FROM rectify.responsibilities r
+            JOIN rectify.units u USING (unit_id)
+           WHERE r.item_id = s.item_id AND r.role = 'primary') AS primary_units,
+         (SELECT string_agg(u.name, '; ' ORDER BY r.seq) FROM rectify.responsibilities r
+            JOIN rectify.units u USING (unit_id)
+           WHERE r.item_id = s.item_id AND r.role = 'lead_supervisor') AS lead_supervisors
+    FROM rectify.scored_items s;
+COMMENT ON VIEW rectify.bi_items IS
+  'BI: one row per item assigned by asof (rectify.today(), or the session setting rectify.asof): region and unit names, status, deadline, due date, deadline state, days overdue, escalation level now and highest reached, reopenings, progress, 序时进度, score';
+
+CREATE VIEW rectify.bi_unit_scorecard WITH (security_invoker = false) AS
+  SELECT (SELECT c.asof FROM rectify.scoring_context c) AS asof,
+         s.unit_id, s.unit, s.unit_region::text AS unit_region, s.items, s.closed, s.closed_on_time,
+         s.open_overdue, s.on_time_rate, s.mean_score, s.max_level::text AS max_level,
+         s.reopened, s.rank, s.bottom
+    FROM rectify.scored_units s;
+COMMENT ON VIEW rectify.bi_unit_scorecard IS
+  'BI: rectify.unit_scorecard as of rectify.today() (or the session setting rectify.asof), one row per primary responsible unit';
+
+CREATE VIEW rectify.bi_region_scorecard WITH (security_invoker = false) AS
+  SELECT (SELECT c.asof FROM rectify.scoring_context c) AS asof,
+         s.level, s.region::text AS region_code, s.region_name, s.items, s.closed,
+         s.closed_on_time, s.open_overdue, s.on_time_rate, s.mean_score, s.max_level::text AS max_level,
+         s.reopened, s.rank, s.bottom
+    FROM rectify.scored_regions s;
+COMMENT ON VIEW rectify.bi_region_scorecard IS
+  'BI: rectify.region_scorecard at every level (province, prefecture, county) as of rectify.today() (or the session setting rectify.asof), one row per level and region';
+
+CREATE VIEW rectify.bi_dispatch_monthly WITH (security_invoker = false) AS
+  SELECT s.month,
+         (SELECT max(p.month) FROM rectify.dispatch_snapshots p
+           WHERE p.month = (s.month - interval '1 month')::date) AS compared_with,
+         count(*)::integer AS open_items,
+         count(*) FILTER (WHERE p.item_id IS NULL)::integer AS new_open_items,
+         count(*) FILTER (WHERE s.state = 'overdue' AND p.state IS DISTINCT FROM 'overdue')::integer
+           AS newly_overdue,
+         (SELECT count(*) FROM rectify.dispatch_snapshots q
+           WHERE q.month = (s.month - interval '1 month')::date
+             AND NOT EXISTS (SELECT FROM rectify.dispatch_snapshots t
+                              WHERE t.month = s.month AND t.item_id = q.item_id))::integer
+           AS newly_closed,
+         count(*) FILTER (WHERE s.escalation_level > coalesce(p.escalation_level, 'none'))::integer
+           AS escalated,
+         count(*) FILTER (WHERE s.state = 'overdue')::integer AS overdue
+    FROM rectify.dispatch_snapshots s
+    LEFT JOIN rectify.dispatch_snapshots p
+      ON p.item_id = s.item_id AND p.month = (s.month - interval '1 month')::date
+   GROUP BY s.month;
+COMMENT ON VIEW rectify.bi_dispatch_monthly IS
+  'BI: one row per monthly dispatch (一月一调度) against the previous month''s: open items, new open items, newly overdue, newly closed (open last month, not this month), escalated (level above last month''s), overdue; compared_with is NULL when the previous month was not dispatched';
+
+CREATE VIEW rectify.bi_proposal_summary WITH (security_invoker = false) AS
+  WITH y AS (
+    SELECT extract(year FROM i.assigned)::integer AS year,
+           count(*)::integer AS handled,
+           count(*) FILTER (WHERE p.role = 'lead')::integer AS lead,
+           count(*) FILTER (WHERE p.role = 'split')::integer AS split,
+           count(*) FILTER (WHERE p.role = 'co_handling')::integer AS co_handling,
+           count(*) FILTER (WHERE p.role = 'reference')::integer AS reference,
+           count(*) FILTER (WHERE p.grade = 'A')::integer AS grade_a,
+           count(*) FILTER (WHERE p.grade = 'B')::integer AS grade_b,
+           count(*) FILTER (WHERE p.grade = 'C')::integer AS grade_c,
+           count(*) FILTER (WHERE p.role = 'lead' AND p.visited)::integer AS lead_visited,
+           count(*) FILTER (WHERE p.satisfied)::integer AS satisfied,
+           count(*) FILTER (WHERE p.satisfied IS NOT NULL)::integer AS satisfaction_answers
+      FROM rectify.proposals p JOIN rectify.items i USING (item_id)
+     GROUP BY 1)
+  SELECT y.year, y.handled, y.lead, y.split, y.co_handling, y.reference,
+         y.grade_a, y.grade_b, y.grade_c, y.lead_visited,
+         round(100.0 * y.lead_visited / nullif(y.lead, 0), 1) AS visited_pct,
+         y.satisfied, y.satisfaction_answers,
+         round(100.0 * y.satisfied / nullif(y.satisfaction_answers, 0), 1) AS satisfied_pct
+    FROM y;
+COMMENT ON VIEW rectify.bi_proposal_summary IS
+  'BI: proposal handling per year of assignment: items handled, by role (lead 主办, split 分办, co_handling 会办, reference 参阅), by grade (A, B, C), lead items visited and visited_pct (of lead items), satisfied and satisfied_pct (of recorded answers)';
+
+CREATE FUNCTION rectify.proposal_summary(year integer)
+  RETURNS SETOF rectify.bi_proposal_summary
+  LANGUAGE sql STABLE PARALLEL SAFE
+  BEGIN ATOMIC
+    SELECT * FROM rectify.bi_proposal_summary s WHERE s.year = proposal_summary.year;
+  END;
+COMMENT ON FUNCTION rectify.proposal_summary(integer) IS
+  'proposal handling (建议提案办理) of one year: counts by role and grade, visited rate of lead items, satisfaction rate';
+
+-- The views a BI reader may read, and nothing else.
+CREATE FUNCTION rectify.bi_views() RETURNS SETOF text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  VALUES ('rectify.bi_items'), ('rectify.bi_unit_scorecard'), ('rectify.bi_region_scorecard'),
+         ('rectify.bi_dispatch_monthly'), ('rectify.bi_proposal_summary')
+$$;
+COMMENT ON FUNCTION rectify.bi_views() IS 'the views for BI tools, which create_reader_role grants';
+
+CREATE FUNCTION rectify.create_reader_role(name text DEFAULT 'rectify_reader')
+  RETURNS SETOF text
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  v text;
+BEGIN
+  PERFORM rectify.require_text(name, 'a role name');
+  IF EXISTS (SELECT FROM pg_roles r WHERE r.rolname = create_reader_role.name) THEN
+    RAISE NOTICE 'role "%" exists: granting it the BI views', name;
+  ELSE
+    EXECUTE format('CREATE ROLE %I NOLOGIN', name);
+  END IF;
+  EXECUTE format('GRANT USAGE ON SCHEMA rectify TO %I', name);
+  FOR v IN SELECT * FROM rectify.bi_views() LOOP
+    EXECUTE format('GRANT SELECT ON %s TO %I', v, name);
+    RETURN NEXT v;
+  END LOOP;
+END $$;
+COMMENT ON FUNCTION rectify.create_reader_role(text) IS
+  'creates a NOLOGIN role (default rectify_reader), or takes an existing one, and grants it USAGE on schema rectify and SELECT on exactly the BI views (rectify.bi_views()); returns the views. GRANT the role to login roles';
