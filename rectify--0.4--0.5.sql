@@ -437,7 +437,7 @@ CREATE INDEX events_project_idx ON rectify.events (project_id) WHERE project_id 
 
 -- responsibility changes
 CREATE FUNCTION rectify.responsibilities_audit() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     INSERT INTO rectify.events (item_id, happened_on, kind, from_value, reason)
@@ -478,7 +478,7 @@ COMMENT ON FUNCTION rectify.unassign_unit(bigint, text, text, text) IS
 
 -- content, and due dates re-resolved by a calendar load
 CREATE FUNCTION rectify.items_audit() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   content text[] := ARRAY['code', 'source', 'batch', 'region', 'category', 'problem', 'target', 'leader', 'deadline_text'];
   o jsonb := to_jsonb(OLD);
@@ -506,7 +506,7 @@ CREATE TRIGGER items_audit AFTER UPDATE ON rectify.items
 
 -- reduction projects: status and verified amounts
 CREATE FUNCTION rectify.projects_audit() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   p rectify.reduction_projects;
 BEGIN
@@ -556,13 +556,13 @@ BEGIN
   END IF;
   item_id := it.item_id; code := it.code;
   status := 'registered'; deadline := it.original_deadline; due_date := it.original_due_date;
-  progress := 0; escalation_level := 'none'; completed_on := NULL; closed_on := NULL;
+  progress := 0.0000; escalation_level := 'none'; completed_on := NULL; closed_on := NULL;
   FOR e IN SELECT * FROM rectify.events x WHERE x.item_id = item AND x.happened_on <= asof
             ORDER BY x.happened_on, x.event_id LOOP
     CASE e.kind
       WHEN 'status', 'sent_back', 'reopened' THEN
         status := e.to_value::rectify.item_status;
-        IF status = 'completed' THEN completed_on := e.happened_on; progress := 1; END IF;
+        IF status = 'completed' THEN completed_on := e.happened_on; progress := 1.0000; END IF;
         IF status IN ('in_progress', 'reopened') THEN completed_on := NULL; END IF;
         closed_on := CASE WHEN status = 'closed' THEN e.happened_on END;
       WHEN 'progress' THEN
