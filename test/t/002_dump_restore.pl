@@ -87,6 +87,9 @@ INSERT INTO rectify.escalation_policy (source, level, min_days_overdue, note)
   VALUES ('central', 'warning', 5, '中央督察交办问题从快督办');
 SELECT rectify.escalate('2022-03-01');
 SELECT count(*) FROM rectify.dispatch('2022-03-01');
+SELECT rectify.setup_roles('dr_admin', 'dr_officer', 'dr_verifier', 'dr_reader');
+CREATE ROLE dr_alice LOGIN;
+SELECT rectify.bind_officer('dr_alice', '保定市生态环境局');
 });
 
 is($node->safe_psql('ledger', q{SELECT string_agg(status::text, ',' ORDER BY code) FROM rectify.items}),
@@ -108,7 +111,7 @@ foreach my $t (qw(rectify.items rectify.units rectify.measures rectify.responsib
 	rectify.reduction_projects rectify.project_amounts rectify.base_emissions
 	rectify.emission_increments rectify.reduction_targets rectify.indicators
 	rectify.indicator_values rectify.indicator_targets rectify.escalation_policy
-	rectify.dispatch_snapshots))
+	rectify.dispatch_snapshots rectify.role_names rectify.officer_units))
 {
 	ok((grep { $_ eq $t } @config), "$t is dumped with the extension (pg_extension_config_dump)");
 }
