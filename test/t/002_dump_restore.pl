@@ -88,13 +88,16 @@ INSERT INTO rectify.escalation_policy (source, level, min_days_overdue, note)
 SELECT rectify.escalate('2022-03-01');
 SELECT count(*) FROM rectify.dispatch('2022-03-01');
 
--- Scoring (0.4): an office weight and a proposal item with its handling.
+-- Scoring (0.5): an office weight and a proposal item with its handling.
 SELECT rectify.set_score_weight('per_level', 8);
 SELECT rectify.register_item('D-8', '130000', '关于加强农村生活污水治理的建议', '2024年6月30日', '2024-03-01',
                              'water', 'proposal', NULL, NULL, '2024年省人大建议');
 SELECT rectify.assign_unit(8, '河北省生态环境厅', 'primary');
 SELECT rectify.record_proposal(8, 'lead', 'A', true, true);
 SELECT count(*) FROM rectify.create_reader_role('tap_reader');
+SELECT rectify.setup_roles('dr_admin', 'dr_officer', 'dr_verifier', 'dr_reader');
+CREATE ROLE dr_alice LOGIN;
+SELECT rectify.bind_officer('dr_alice', '保定市生态环境局');
 });
 
 is($node->safe_psql('ledger', q{SELECT string_agg(status::text, ',' ORDER BY code) FROM rectify.items}),
@@ -116,7 +119,8 @@ foreach my $t (qw(rectify.items rectify.units rectify.measures rectify.responsib
 	rectify.reduction_projects rectify.project_amounts rectify.base_emissions
 	rectify.emission_increments rectify.reduction_targets rectify.indicators
 	rectify.indicator_values rectify.indicator_targets rectify.escalation_policy
-	rectify.dispatch_snapshots rectify.score_settings rectify.proposals))
+	rectify.dispatch_snapshots rectify.score_settings rectify.proposals
+	rectify.role_names rectify.officer_units))
 {
 	ok((grep { $_ eq $t } @config), "$t is dumped with the extension (pg_extension_config_dump)");
 }

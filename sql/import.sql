@@ -1,0 +1,60 @@
+-- Batch import: COPY a rectification list into a staging table, then
+-- rectify.import_items() checks every row and loads all or nothing.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS rectify CASCADE;
+CREATE EXTENSION rectify;
+RESET client_min_messages;
+SET search_path = public, rectify;
+SET DateStyle = ISO, YMD;
+
+CREATE TEMP TABLE stage (LIKE import_template);
+COPY stage FROM stdin WITH (FORMAT csv, HEADER true);
+code,source,batch,region,category,assigned,deadline_text,problem,target,primary_units,lead_supervisors,co_supervisors,leader,source_ref,note
+IM-1,central,第二轮,130600,air,2021-06-01,2021年12月31日,露天煤场扬尘,全封闭,保定市人民政府|保定市住建局,保定市生态环境局,,张副市长,,
+IM-2,lookback,回头看,431100,water,2021-08-31,"立行立改,持續推進。",黑臭水体,消除黑臭,永州市政府,,湖南省生态环境厅,,,
+IM-3,complaint,信访,340000,ecology,2021-09-01,2022年9月,违规占用林地,,,,,,,
+\.
+-- a bad row anywhere rejects the batch: the row number and the reason
+CREATE FUNCTION pg_temp.try_import(bad text) RETURNS TABLE (state text, message text) LANGUAGE plpgsql AS $$
+BEGIN
+  CREATE TEMP TABLE bad_stage AS SELECT * FROM stage;
+  EXECUTE bad;
+  -- rows in code order, as a COPY of a sorted list would store them
+  CREATE TEMP TABLE bad_sorted AS SELECT * FROM bad_stage ORDER BY code;
+  BEGIN
+    PERFORM rectify.import_items('bad_sorted');
+    state := 'ok';
+  EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+  END;
+  DROP TABLE bad_stage, bad_sorted;
+  RETURN NEXT;
+END $$;
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET deadline_text = '2022年13月' WHERE code = 'IM-3'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET region = '999999x' WHERE code = 'IM-2'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET category = 'noise' WHERE code = 'IM-3'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET source = 'rumour' WHERE code = 'IM-1'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET assigned = '2021-02-30' WHERE code = 'IM-3'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET primary_units = '永州市政府||' WHERE code = 'IM-2'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET problem = ' ' WHERE code = 'IM-3'$$);
+SELECT * FROM pg_temp.try_import($$INSERT INTO bad_stage (code, source, region, category, assigned, deadline_text, problem) VALUES ('IM-1', 'central', '130600', 'air', '2021-06-01', '2022年', 'x')$$);
+SELECT * FROM pg_temp.try_import($$ALTER TABLE bad_stage DROP COLUMN leader$$);
+SELECT * FROM testkit.try($$import_items('stage', create_units => false)$$);
+-- nothing was half-loaded
+SELECT (SELECT count(*) FROM items) AS items, (SELECT count(*) FROM units) AS units,
+       (SELECT count(*) FROM events) AS events;
+
+SELECT import_items('stage');
+SELECT code, region, category, source, deadline, due_date, status, leader FROM items ORDER BY code;
+SELECT i.code, r.role, r.seq, u.name FROM responsibilities r JOIN items i USING (item_id)
+  JOIN units u USING (unit_id) ORDER BY i.code, r.role, r.seq;
+-- a second load of the same list is refused as a whole
+SELECT * FROM testkit.try($$import_items('stage')$$);
+SELECT count(*) AS items FROM items;
+
+-- the sample ledger loads as it is
+TRUNCATE stage;
+\copy stage FROM 'data/sample-ledger.csv' WITH (FORMAT csv, HEADER true)
+SELECT count(*) AS staged FROM stage WHERE code NOT LIKE 'IM-%';
+DELETE FROM stage WHERE code IN (SELECT code FROM items);
+SELECT import_items('stage') = (SELECT count(*) FROM stage) AS all_loaded;
