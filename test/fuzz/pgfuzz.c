@@ -428,13 +428,15 @@ mutate_once(Buf *b)
 			b->len -= n;
 			b->data[b->len] = '\0';
 			return;
-		case 1:					/* flip a byte */
-			if (b->len)
+		case 1:					/* flip or overwrite a byte (often invalid UTF-8) */
+			if (b->len && rn(2))
 				b->data[rn(b->len)] ^= (char) (1 << rn(8));
-			return;
-		case 2:					/* overwrite a byte */
-			if (b->len)
+			else if (b->len)
 				b->data[rn(b->len)] = (char) rn(256);
+			return;
+		case 2:					/* overwrite a byte with printable ASCII */
+			if (b->len)
+				b->data[rn(b->len)] = (char) (0x20 + rn(0x5F));
 			return;
 		case 3:
 		case 4:

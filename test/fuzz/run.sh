@@ -24,6 +24,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/common.sh
+. test/private-install.sh
 
 COUNT=${1:-1000000}
 SEED=${PGFUZZ_SEED:-20240601}
@@ -39,16 +40,8 @@ trap cleanup EXIT
 if [ -n "${PGFUZZ_PGBIN:-}" ]; then
 	BIN=$PGFUZZ_PGBIN
 else
-	# A private installation: the bin directory is copied, not linked, as
-	# PostgreSQL finds share/ and lib/ relative to its resolved binary.
 	echo "== private PostgreSQL copy in $WORK/install"
-	mkdir -p "$WORK/install/usr/lib/postgresql" "$WORK/install/usr/share/postgresql"
-	cp -a "/usr/lib/postgresql/$PG_MAJOR" "$WORK/install/usr/lib/postgresql/" &&
-	cp -a "/usr/share/postgresql/$PG_MAJOR" "$WORK/install/usr/share/postgresql/" || { status=1; exit 1; }
-	rm -f "$WORK/install/usr/share/postgresql/$PG_MAJOR"/extension/rectify--*.sql
-	make -s PG_CONFIG="$PG_CONFIG" >/dev/null &&
-	make -s PG_CONFIG="$PG_CONFIG" install DESTDIR="$WORK/install" >/dev/null || { status=1; exit 1; }
-	BIN=$WORK/install/usr/lib/postgresql/$PG_MAJOR/bin
+	private_install "$WORK/install" || { status=1; exit 1; }
 fi
 
 echo "== building pgfuzz"
