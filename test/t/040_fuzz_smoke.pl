@@ -12,11 +12,14 @@ use Test::More;
 
 my $count = $ENV{PGFUZZ_COUNT} // 20000;
 
-# Build the fuzzer against the libpq of the pg_config on PATH.
+# Build the fuzzer against the libpq of the pg_config on PATH (or of the
+# system, when PATH leads to a copied installation without headers).
 my $pgfuzz = "$PostgreSQL::Test::Utils::tmp_check/pgfuzz";
 my $incdir = `pg_config --includedir`;
 my $libdir = `pg_config --libdir`;
 chomp($incdir, $libdir);
+($incdir, $libdir) = ('/usr/include/postgresql', '/usr/lib/x86_64-linux-gnu')
+  unless -f "$incdir/libpq-fe.h";
 command_ok([ 'gcc', '-O2', '-I', $incdir, '-o', $pgfuzz, 'test/fuzz/pgfuzz.c', "-L$libdir", '-lpq' ],
 	'pgfuzz builds');
 
