@@ -36,6 +36,7 @@ PORT=${VALGRIND_PORT:-54398}
 status=0
 cleanup() {
 	[ -f "$WORK/data/postmaster.pid" ] && as_pg "$BIN/pg_ctl" -D "$WORK/data" -m immediate stop >/dev/null 2>&1
+	rm -rf "$WORK/install"
 	echo "valgrind output kept in $WORK (valgrind/*.log, server.log, regress/)"
 }
 trap cleanup EXIT
