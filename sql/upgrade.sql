@@ -59,8 +59,37 @@ SELECT b.t, b.digest = a.digest AS unchanged
 SELECT advance(1, 'preliminary_review', '2022-01-05'), report_progress(3, 0.2, '2022-01-05');
 SELECT code, days_overdue FROM overdue('2022-07-15');
 SELECT '2022年9月'::deadline AS deadline, '130602'::region <@ '130600' AS contained;
--- a ledger made before 0.4 is scored (levels and reopenings from its history)
+-- a ledger made before 0.5 (scoring) is scored (levels and reopenings from its history)
 SELECT unit, items, closed, closed_on_time, open_overdue, mean_score, max_level, rank, bottom
   FROM unit_scorecard('2022-07-15');
+
+-- ------------------------------------------------------------------
+-- From every other released version: install it, register an item and
+-- record progress through that version's API, update, and check.
+-- ------------------------------------------------------------------
+CREATE FUNCTION pg_temp.upgrade_from(v text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  item bigint;
+  before text;
+  after text;
+BEGIN
+  SET LOCAL client_min_messages = warning;
+  DROP EXTENSION IF EXISTS rectify CASCADE;
+  EXECUTE format('CREATE EXTENSION rectify VERSION %L', v);
+  item := rectify.register_item('UP-' || v, '431100', '升级测试', '2021年12月31日(長期堅持、防止反彈)。', '2021-08-31');
+  PERFORM rectify.report_progress(item, 0.5, '2021-10-01');
+  SELECT row(i.code, i.deadline, i.due_date, i.status, i.progress)::text INTO before
+    FROM rectify.items i WHERE i.item_id = item;
+  ALTER EXTENSION rectify UPDATE;
+  SELECT row(i.code, i.deadline, i.due_date, i.status, i.progress)::text INTO after
+    FROM rectify.items i WHERE i.item_id = item;
+  RETURN format('%s -> %s: item %s, %s events, overdue on 2022-01-15: %s', v,
+                (SELECT extversion FROM pg_extension WHERE extname = 'rectify'),
+                CASE WHEN before = after THEN 'unchanged' ELSE before || ' became ' || after END,
+                (SELECT count(*) FROM rectify.events),
+                (SELECT string_agg(o.code || ' ' || o.days_overdue, ', ') FROM rectify.overdue('2022-01-15') o));
+END $$;
+SELECT pg_temp.upgrade_from(v) FROM (VALUES ('0.2'), ('0.3'), ('0.4'), ('0.5')) AS t(v);
+
 DROP EXTENSION rectify CASCADE;
 CREATE EXTENSION rectify;
