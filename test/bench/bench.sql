@@ -23,6 +23,7 @@ CREATE TABLE bench.results (
   op text NOT NULL,
   nrows bigint,
   median_ms float8,
+  min_ms float8,
   runs integer,
   ref text,
   ref_median_ms float8,
@@ -90,10 +91,11 @@ BEGIN
   END LOOP;
 END $$;
 
-CREATE FUNCTION bench.median(op text, variant text, OUT median_ms float8, OUT runs integer)
+CREATE FUNCTION bench.median(op text, variant text, OUT median_ms float8, OUT min_ms float8,
+                             OUT runs integer)
   LANGUAGE sql STABLE
   BEGIN ATOMIC
-    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s.ms), count(*)::integer
+    SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY s.ms), min(s.ms), count(*)::integer
       FROM bench.samples s WHERE s.op = median.op AND s.variant = median.variant;
   END;
 
@@ -132,10 +134,10 @@ BEGIN
     WHEN 'rate_info' THEN shown := to_char(n / (m.median_ms / 1000) / 1e6, 'FM9990.00') || ' M/s';
     ELSE ok := NULL;
   END CASE;
-  INSERT INTO bench.results (op, nrows, median_ms, runs, ref, ref_median_ms, ref_runs,
+  INSERT INTO bench.results (op, nrows, median_ms, min_ms, runs, ref, ref_median_ms, ref_runs,
                              ratio, target, measured, result)
   VALUES (coalesce(label, op || CASE WHEN variant <> 'rectify' THEN ' [' || variant || ']' ELSE '' END),
-          n, m.median_ms, m.runs, ref, rm.median_ms, rm.runs, ratio, target_text, shown,
+          n, m.median_ms, m.min_ms, m.runs, ref, rm.median_ms, rm.runs, ratio, target_text, shown,
           CASE WHEN ok IS NULL THEN 'info'
                WHEN ok AND extra_ok THEN 'pass' ELSE 'MISS' END);
 END $$;
@@ -155,6 +157,7 @@ CREATE VIEW bench.report_table AS
               WHEN nrows >= 1000 AND nrows % 1000 = 0 THEN (nrows / 1000)::text || 'k'
               ELSE nrows::text END AS rows,
          to_char(median_ms, 'FM99999990.0') || ' ms' AS median,
+         to_char(min_ms, 'FM99999990.0') AS min,
          ref AS reference,
          to_char(ref_median_ms, 'FM99999990.0') || ' ms' AS "ref median",
          to_char(ratio, 'FM9990.00') || '×' AS ratio,
