@@ -2,8 +2,9 @@
 # rectify benchmarks (issue 8): rectify's C functions against what users
 # would write by hand, measured in the same run, on generated ledgers.
 #
-#   bash test/bench/run.sh              the default run (10M rows; ~10 min)
-#   bash test/bench/run.sh --quick      100k rows everywhere, 3 runs (~1 min)
+#   bash test/bench/run.sh              the default run (10M rows; ~5 min)
+#   bash test/bench/run.sh --quick      100k rows everywhere, 3 runs (~10 s)
+#   (both plus the build, and any wait for /tmp/rectify-install.lock)
 #
 # Options:
 #   --rows N         rows for the per-row function measurements (deadline_state,
