@@ -108,6 +108,11 @@ COMMENT ON COLUMN rectify.items.closed_on IS '销号: the date the item was file
 COMMENT ON COLUMN rectify.items.reopened_count IS 'how many times a look-back reopened the item';
 CREATE INDEX items_region_idx ON rectify.items (region);
 CREATE INDEX items_open_due_idx ON rectify.items (due_date) WHERE completed_on IS NULL;
+-- overdue(asof) within a region reads only the items overdue as of asof:
+-- region range, then "still open at asof" and "due before asof" checked
+-- inside the index (see rectify.overdue).
+CREATE INDEX items_region_open_due_idx ON rectify.items
+  (region, (coalesce(completed_on, 'infinity'::date)), due_date);
 
 CREATE TABLE rectify.measures (
   measure_id bigserial PRIMARY KEY,

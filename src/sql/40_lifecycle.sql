@@ -322,6 +322,12 @@ BEGIN ATOMIC
          l.progress, l.primary_units
     FROM rectify.ledger(overdue.asof) l
    WHERE l.state = 'overdue'
+     -- the same condition in a form an index can use: open at asof
+     -- (completed later or not at all) and due before it
+     AND l.due_date < overdue.asof
+     AND coalesce(l.completed_on, 'infinity'::date) > overdue.asof
+     -- a constant: refuses an infinite asof (22008) even when no row is read
+     AND rectify.due_state(NULL, NULL, overdue.asof, 0) = 'ongoing'
    ORDER BY l.days_overdue DESC, l.code;
 END;
 COMMENT ON FUNCTION rectify.overdue(date) IS 'open items past their due date as of asof (逾期), most overdue first';
