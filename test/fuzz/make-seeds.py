@@ -3,7 +3,7 @@
 
 One seed per line, as a JSON string (so tabs, newlines and odd bytes
 survive): every deadline phrase of the sample ledger (deadline_text column
-of /work/shared/data/sample-ledger.csv, or the file named as argument 1)
+of the repository's data/sample-ledger.csv, or the file named as argument 1)
 and every single-quoted literal of sql/deadline.sql, sql/region.sql and
 sql/emission.sql (accepted and rejected forms alike; E'...' escapes are
 decoded).  Every seed is tried against every type.
@@ -12,7 +12,7 @@ import csv, json, os, re, sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 root = os.path.dirname(os.path.dirname(here))
-ledger = sys.argv[1] if len(sys.argv) > 1 else '/work/shared/data/sample-ledger.csv'
+ledger = sys.argv[1] if len(sys.argv) > 1 else os.path.join(root, 'data', 'sample-ledger.csv')
 
 seeds = []
 with open(ledger, newline='', encoding='utf-8') as f:
