@@ -439,16 +439,6 @@ first_reaching(WorkCalendar *cal, int64 target)
 	return t;
 }
 
-static void
-check_finite_date(DateADT d, const char *what)
-{
-	if (DATE_NOT_FINITE(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s must be a finite date", what),
-				 errhint("Pass a calendar date such as 2021-12-31, not infinity.")));
-}
-
 bool
 calendar_is_workday(WorkCalendar *cal, DateADT d)
 {
