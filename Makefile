@@ -27,3 +27,6 @@ include $(PGXS)
 
 rectify--$(EXTVERSION).sql: $(SQL_FRAGMENTS)
 	cat $^ > $@
+
+# Every C file includes the shared header: rebuild them all when it changes.
+$(OBJS): src/rectify.h
