@@ -740,8 +740,15 @@ SQL
 	$partial || { echo "sum(emission) with 2 workers: no Partial Aggregate or workers not launched:"; echo "$plan"; }
 	note "sum(emission) with 2 workers: $(grep -oE '(Finalize|Partial) [A-Za-z]*Aggregate' <<<"$plan" | paste -sd, | sed 's/,/, /g'); $(grep -oE 'Workers Launched: [0-9]+' <<<"$plan" | head -1)"
 	log "sum(emission) GROUP BY pollutant over $ROWS rows, serial and with 2 workers"
-	compare emission_sum "$ROWS" "rectify=$eq" "sum(bigint)=$bq" \
-		"set($par):2 workers=$eq" "set($par):sum(bigint), 2 workers=$bq"
+	local err
+	if ! err=$(compare emission_sum "$ROWS" "rectify=$eq" "sum(bigint)=$bq" \
+		"set($par):2 workers=$eq" "set($par):sum(bigint), 2 workers=$bq" 2>&1); then
+		echo "$err" >&2
+		psql_q "SELECT bench.skip('sum(emission) GROUP BY pollutant', '≤ 1.3× sum(bigint); 2 workers ≥ 1.5×', \$q\$failed: $(head -1 <<<"$err")\$q\$)" >/dev/null
+		psql_q "UPDATE bench.results SET result = 'MISS' WHERE op = 'sum(emission) GROUP BY pollutant'" >/dev/null
+		psql_f -c "DROP TABLE bench.em_plain, bench.em_rectify"
+		return 0
+	fi
 	report emission_sum rectify 'sum(bigint)' ratio_max 1.3 '≤ 1.3× sum(bigint)' true 'sum(emission) GROUP BY pollutant'
 	report emission_sum '2 workers' 'rectify' ratio_max 0.6667 '2 workers: Partial Aggregate, ≥ 1.5× faster than none' "$partial" 'sum(emission), 2 workers vs none'
 	report emission_sum 'sum(bigint), 2 workers' 'sum(bigint)' info 0 'sum(bigint), 2 workers vs none, for scale' true 'sum(bigint), 2 workers vs none'
@@ -795,10 +802,10 @@ SQL
 	psql_f <<SQL
 CREATE UNLOGGED TABLE bench.wd_calls AS
   SELECT DATE '2020-01-01' + (i % 2465)::integer AS d, ((i * 7919) % 61)::integer AS k
-    FROM generate_series(1, $calls) i;
+    FROM generate_series(1, $calls::bigint) i;
 CREATE UNLOGGED TABLE bench.wd_ref_calls AS
   SELECT DATE '2020-01-01' + (i % 2465)::integer AS d, ((i * 7919) % 61)::integer AS k
-    FROM generate_series(1, $REF_CALLS) i;
+    FROM generate_series(1, $REF_CALLS::bigint) i;
 VACUUM (FREEZE, ANALYZE) bench.wd_calls, bench.wd_ref_calls;
 SQL
 	local check
