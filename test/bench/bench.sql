@@ -126,7 +126,8 @@ BEGIN
   END IF;
   CASE kind
     WHEN 'ratio_max' THEN measured := ratio; ok := ratio <= target_value;
-      shown := to_char(ratio, 'FM9990.00') || '×';
+      shown := CASE WHEN ratio < 0.5 THEN to_char(ratio, 'FM0.0000') || '× (' || to_char(1 / ratio, 'FM999990.0') || '× faster)'
+                    ELSE to_char(ratio, 'FM9990.00') || '×' END;
     WHEN 'ms_max' THEN measured := m.median_ms; ok := m.median_ms <= target_value;
       shown := to_char(m.median_ms, 'FM999999990.0') || ' ms';
     WHEN 'rate_min' THEN measured := n / (m.median_ms / 1000); ok := measured >= target_value;
@@ -160,6 +161,6 @@ CREATE VIEW bench.report_table AS
          to_char(min_ms, 'FM99999990.0') AS min,
          ref AS reference,
          to_char(ref_median_ms, 'FM99999990.0') || ' ms' AS "ref median",
-         to_char(ratio, 'FM9990.00') || '×' AS ratio,
+         CASE WHEN ratio < 0.1 THEN to_char(ratio, 'FM0.0000') ELSE to_char(ratio, 'FM9990.00') END || '×' AS ratio,
          target, measured, result
     FROM bench.results ORDER BY seq;

@@ -2,15 +2,21 @@
 # rectify benchmarks (issue 8): rectify's C functions against what users
 # would write by hand, measured in the same run, on generated ledgers.
 #
-#   bash test/bench/run.sh              the default run (10M rows; ~5 min)
-#   bash test/bench/run.sh --quick      100k rows everywhere, 3 runs (~10 s)
+#   bash test/bench/run.sh              the default run (10M rows; ~12 min)
+#   bash test/bench/run.sh --quick      100k rows, 10k-item small ledger, 3 runs (~1 min)
 #   (both plus the build, and any wait for /tmp/rectify-install.lock)
 #
 # Options:
 #   --rows N         rows for the per-row function measurements (deadline_state,
 #                    due_state); default 10000000
 #   --parse-rows N   values for the text input measurements; default 1000000
-#   --ledger-rows N  items in the generated ledger (rectify.items); default 10000000
+#   --ledger-rows N  items in the large generated ledger (rectify.items): overdue,
+#                    on-disk size, escalate at scale; default 10000000
+#   --small-ledger-rows N
+#                    items in the small ledger: escalate, unit_scorecard;
+#                    default 1000000 (1 % of it is the escalation's work)
+#   --ref-calls N    calls of the day-by-day working-day reference (scaled
+#                    per call to the --parse-rows calls); default 10000
 #   --runs K         timed runs per query after one warm-up run; the median is
 #                    reported (default 5)
 #   --slow-runs K    timed runs of references slower than the rest (PL/pgSQL),
@@ -50,14 +56,23 @@
 #   deadline_state   rectify.deadline_state over N rows vs an inlined SQL CASE
 #                    and a PL/pgSQL function, on a plain-table layout
 #   due_state        rectify.due_state (what the ledger views use) vs SQL CASE
-#   parse            text input of rectify.deadline, rectify.region (and
-#                    rectify.emission when it exists) vs date input, 1M values
+#   parse            text input of rectify.deadline, rectify.region and
+#                    rectify.emission vs date input, 1M values
+#   item_score       rectify.item_score over N rows vs the same formula as an
+#                    inlined SQL CASE and as a PL/pgSQL function
+#   emission_sum     sum(emission) GROUP BY pollutant vs sum(bigint) GROUP BY
+#                    pollutant on a (pollutant text, grams bigint) table, the
+#                    same amounts; serial and with 2 parallel workers
+#   workdays         add_workdays / workdays_between, 1M calls, vs day-by-day
+#                    PL/pgSQL references run on --ref-calls calls, scaled
+#   unit_scorecard   rectify.unit_scorecard on the small ledger (1M items)
+#   escalate         escalate(asof) on the small ledger and on the large one
+#                    with the same number of items (1 % of the small ledger)
+#                    newly overdue on asof; each run a fresh session, rolled
+#                    back; peak memory of the backend (/proc/self/status)
 #   overdue          overdue items of one prefecture (Baoding 130600) on the
-#                    generated ledger: index scan and time; seq scan beside it;
+#                    large ledger: index scan and time; seq scan beside it;
 #                    on-disk size per million items
-#   item_score, escalate, emission_sum, workdays, unit_scorecard
-#                    placeholders: they skip themselves until the SQL objects
-#                    exist (see the functions at the end of this file)
 #
 # To add a measurement: write a function bench_NAME that checks its SQL
 # objects with have_function / have_type (and calls skip otherwise), loads
@@ -69,6 +84,8 @@ cd "$(dirname "$0")/../.."
 ROWS=10000000
 PARSE_ROWS=1000000
 LEDGER_ROWS=10000000
+SMALL_LEDGER_ROWS=1000000
+REF_CALLS=10000
 RUNS=5
 SLOW_RUNS=3
 SEED=1
@@ -76,7 +93,7 @@ JIT=off
 KEEP=
 PORT=54340
 ONLY=
-ALL_MEASUREMENTS="deadline_state due_state parse overdue item_score escalate emission_sum workdays unit_scorecard"
+ALL_MEASUREMENTS="deadline_state due_state parse item_score emission_sum workdays unit_scorecard escalate overdue"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -84,11 +101,13 @@ while [ $# -gt 0 ]; do
 	--rows) ROWS=$2; shift ;;
 	--parse-rows) PARSE_ROWS=$2; shift ;;
 	--ledger-rows) LEDGER_ROWS=$2; shift ;;
+	--small-ledger-rows) SMALL_LEDGER_ROWS=$2; shift ;;
+	--ref-calls) REF_CALLS=$2; shift ;;
 	--runs) RUNS=$2; shift ;;
 	--slow-runs) SLOW_RUNS=$2; shift ;;
 	--seed) SEED=$2; shift ;;
 	--only) ONLY=${2//,/ }; shift ;;
-	--quick) ROWS=100000 PARSE_ROWS=100000 LEDGER_ROWS=100000 RUNS=3 SLOW_RUNS=3 ;;
+	--quick) ROWS=100000 PARSE_ROWS=100000 LEDGER_ROWS=100000 SMALL_LEDGER_ROWS=10000 REF_CALLS=1000 RUNS=3 SLOW_RUNS=3 ;;
 	--jit) JIT=on ;;
 	--keep) KEEP=1 ;;
 	--port) PORT=$2; shift ;;
@@ -97,7 +116,7 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-for n in "$ROWS" "$PARSE_ROWS" "$LEDGER_ROWS" "$RUNS" "$SLOW_RUNS" "$SEED" "$PORT"; do
+for n in "$ROWS" "$PARSE_ROWS" "$LEDGER_ROWS" "$SMALL_LEDGER_ROWS" "$REF_CALLS" "$RUNS" "$SLOW_RUNS" "$SEED" "$PORT"; do
 	[[ $n =~ ^[0-9]+$ ]] || { echo "not a number: $n" >&2; exit 2; }
 done
 for m in $ONLY; do
@@ -222,6 +241,12 @@ skip() { psql_q "SELECT bench.skip(\$q\$$1\$q\$, \$q\$$2\$q\$, \$q\$$3\$q\$)" >/
 
 NOTES=()
 note() { NOTES+=("$*"); }
+# numfmt N: 10000000 -> 10M, 100000 -> 100k (as the table's rows column)
+numfmt() {
+	if [ "$1" -ge 1000000 ] && [ $(( $1 % 1000000 )) -eq 0 ]; then echo "$(( $1 / 1000000 ))M"
+	elif [ "$1" -ge 1000 ] && [ $(( $1 % 1000 )) -eq 0 ]; then echo "$(( $1 / 1000 ))k"
+	else echo "$1"; fi
+}
 
 # ---------------------------------------------------------------------------
 # Data: the per-row function tables and the ledger, generated on first use
@@ -257,14 +282,18 @@ SQL
 }
 
 LEDGER_LOADED=
+# load_ledger N: a ledger of N items in rectify.items (nothing if it is
+# already there); returns 1 when N is 0.
 load_ledger() {
-	[ -n "$LEDGER_ROWS" ] && [ "$LEDGER_ROWS" -gt 0 ] || return 1
-	[ -n "$LEDGER_LOADED" ] && return 0
+	local n=${1:-$LEDGER_ROWS}
+	[ -n "$n" ] && [ "$n" -gt 0 ] || return 1
+	[ "$LEDGER_LOADED" = "$n" ] && return 0
 	# The per-row and parsing tables have been measured: free their buffers.
 	psql_f -c "SET client_min_messages = warning" -c "DROP TABLE IF EXISTS bench.st_rectify, bench.st_plain, bench.st_due,
-	           bench.txt_deadline, bench.txt_region, bench.txt_date, bench.txt_emission"
+	           bench.txt_deadline, bench.txt_region, bench.txt_date, bench.txt_emission,
+	           bench.sc_rectify, bench.sc_plain, bench.em_rectify, bench.em_plain, bench.wd_calls, bench.wd_ref_calls"
 	STATE_LOADED=
-	log "generating a ledger of $LEDGER_ROWS items in rectify.items (INSERT ... SELECT, triggers off)"
+	log "generating a ledger of $n items in rectify.items (INSERT ... SELECT, triggers off)"
 	local t0=$SECONDS
 	# Straight into the extension's tables, bypassing the BEFORE INSERT
 	# trigger (the generator fills the resolved due dates the trigger would).
@@ -274,6 +303,15 @@ load_ledger() {
 	# from their own definitions (pg_get_indexdef): a sorted build instead of
 	# 10M random insertions, which also makes them denser than the indexes
 	# of a ledger grown item by item.
+	#
+	# Escalation columns as a daily escalate() run on bench.asof() would
+	# have left them (built-in ladder, default lag threshold 0.20): each open
+	# item with a due date at the level its days overdue require (or notice
+	# when lagging 序时进度), and escalation_next the first later date its
+	# level can rise (the next threshold; for level none also the day it
+	# would start lagging, from the formula of rectify.lag_date).  So no
+	# item's escalation_next has come by bench.asof(): the escalate
+	# measurement then moves a chosen number of items onto it.
 	psql_f <<SQL
 BEGIN;
 SET LOCAL session_replication_role = replica;
@@ -284,17 +322,41 @@ CREATE TEMP TABLE saved_indexes ON COMMIT DROP AS
      AND NOT EXISTS (SELECT FROM pg_constraint k WHERE k.conindid = x.indexrelid);
 SELECT format('DROP INDEX rectify.%I', relname) FROM saved_indexes \gexec
 TRUNCATE rectify.items, rectify.units, rectify.responsibilities, rectify.measures,
-         rectify.effects, rectify.events;
+         rectify.effects, rectify.events CASCADE;
 INSERT INTO rectify.items (item_id, code, source, batch, region, category, problem, target,
                            leader, deadline, deadline_text, assigned, due_date,
                            original_deadline, original_due_date, status, progress,
-                           completed_on, closed_on, reopened_count)
+                           completed_on, closed_on, reopened_count,
+                           escalation_level, escalation_next, calendar)
   SELECT i, 'B' || lpad(i::text, 9, '0'), source, batch, region::rectify.region, category,
          problem, target, leader, deadline_text::rectify.deadline, deadline_text, assigned,
          due_date, deadline_text::rectify.deadline, due_date, status::rectify.item_status,
-         progress, completed_on, closed_on, (status = 'reopened')::integer
-    FROM bench.gen($LEDGER_ROWS, $SEED);
-SELECT setval('rectify.items_item_id_seq', $LEDGER_ROWS) AS item_id_seq \gset
+         progress, completed_on, closed_on, (status = 'reopened')::integer,
+         lvl::rectify.escalation_level,
+         CASE WHEN completed_on IS NULL AND due_date IS NOT NULL THEN
+           CASE lvl WHEN 'none' THEN least(due_date + 1,
+                                           CASE WHEN progress + 0.20 <= 1 THEN greatest(bench.asof() + 1,
+                                             assigned + ceil((progress + 0.20) * greatest(due_date - assigned, 0))::integer) END)
+                    WHEN 'notice' THEN due_date + 7 WHEN 'warning' THEN due_date + 15
+                    WHEN 'circular' THEN due_date + 30 WHEN 'supervision' THEN due_date + 45
+                    WHEN 'listed_supervision' THEN due_date + 60 WHEN 'summons' THEN due_date + 90
+                    WHEN 'approval_freeze' THEN due_date + 120 END
+         END,
+         'cn'
+    FROM (SELECT g.*,
+                 CASE WHEN g.completed_on IS NOT NULL OR g.due_date IS NULL THEN 'none'
+                      WHEN bench.asof() - g.due_date >= 120 THEN 'accountability'
+                      WHEN bench.asof() - g.due_date >= 90 THEN 'approval_freeze'
+                      WHEN bench.asof() - g.due_date >= 60 THEN 'summons'
+                      WHEN bench.asof() - g.due_date >= 45 THEN 'listed_supervision'
+                      WHEN bench.asof() - g.due_date >= 30 THEN 'supervision'
+                      WHEN bench.asof() - g.due_date >= 15 THEN 'circular'
+                      WHEN bench.asof() - g.due_date >= 7 THEN 'warning'
+                      WHEN bench.asof() - g.due_date >= 1 THEN 'notice'
+                      WHEN rectify.due_progress(g.due_date, g.assigned, bench.asof()) - g.progress >= 0.20 THEN 'notice'
+                      ELSE 'none' END AS lvl
+            FROM bench.gen($n, $SEED) g OFFSET 0) g;
+SELECT setval('rectify.items_item_id_seq', $n) AS item_id_seq \gset
 INSERT INTO rectify.units (name, region)
   SELECT DISTINCT region::text || ' 生态环境局', region FROM rectify.items;
 INSERT INTO rectify.responsibilities (item_id, unit_id, role)
@@ -304,8 +366,10 @@ COMMIT;
 VACUUM ANALYZE rectify.items, rectify.units, rectify.responsibilities;
 CHECKPOINT;
 SQL
+	# (called as "load_ledger || ...", where set -e does not apply)
+	[ $? -eq 0 ] || { echo "loading the ledger failed" >&2; exit 1; }
 	log "ledger loaded in $((SECONDS - t0)) s"
-	LEDGER_LOADED=1
+	LEDGER_LOADED=$n
 }
 
 # ---------------------------------------------------------------------------
@@ -434,13 +498,16 @@ SQL
 	report parse 'scan only' '' info 0 'count(t) of the deadline texts, for scale' true 'parse: scan only'
 }
 
+OVERDUE_DONE=
 bench_overdue() {
-	load_ledger || { skip overdue '≤ 50 ms, index scan' '--ledger-rows 0'; return 0; }
+	[ -n "$OVERDUE_DONE" ] && return 0
+	OVERDUE_DONE=1
+	load_ledger "$LEDGER_ROWS" || { skip overdue '≤ 50 ms, index scan' '--ledger-rows 0'; return 0; }
 	local pref=130600 plan q
 	q="SELECT * FROM rectify.overdue('2024-06-30') WHERE region <@ '$pref'"
 	plan=$(psql_q "EXPLAIN (COSTS OFF) $q")
 	local index_ok=false
-	grep -qE 'Index (Only )?Scan .*items_region_idx|Bitmap Index Scan on items_region_idx' <<<"$plan" && index_ok=true
+	grep -qE 'Index (Only )?Scan .*items_region[a-z_]*_idx|Bitmap Index Scan on items_region[a-z_]*_idx' <<<"$plan" && index_ok=true
 	$index_ok || { echo "overdue query does not use the region index:"; echo "$plan"; }
 	local counts
 	counts=$(psql_q "SELECT (SELECT count(*) FROM rectify.items WHERE region <@ '$pref') || ' items in $pref, ' || (SELECT count(*) FROM ($q) o) || ' overdue; ' || (SELECT count(*) FROM rectify.overdue('2024-06-30')) || ' overdue in the ledger'")
@@ -458,36 +525,323 @@ bench_overdue() {
 	  SELECT 'on-disk size per 1M items: ' || what, $LEDGER_ROWS, detail,
 	         pg_size_pretty((bytes * 1000000.0 / $LEDGER_ROWS)::bigint), 'info'
 	    FROM (VALUES ('rectify.items heap', 'heap + TOAST', pg_table_size('rectify.items')),
-	                 ('rectify.items indexes', '4 indexes', pg_indexes_size('rectify.items')),
+	                 ('rectify.items indexes', (SELECT count(*) FROM pg_index WHERE indrelid = 'rectify.items'::regclass) || ' indexes',
+	                  pg_indexes_size('rectify.items')),
 	                 ('responsibilities', '1 primary unit per item', pg_total_relation_size('rectify.responsibilities')))
 	         AS s (what, detail, bytes)"
 }
 
 # --- later measurements: each skips itself until its SQL objects exist ----
 
+# item_score: the same deduction formula as a SQL CASE expression inlined in
+# the query and as a PL/pgSQL function (those of test/bench/score.sh; both
+# call rectify.due_date and rectify.expected_progress, C, for what SQL
+# cannot compute from the deadline; both references ~2-3 µs a row, so they
+# get --slow-runs runs), on the generated items as of
+# bench.asof(), each with the level its days overdue reach.
 bench_item_score() {
 	have_function item_score || { skip 'item_score' '≤ 1.0× SQL CASE; ≥ 5× PL/pgSQL' 'rectify.item_score does not exist yet'; return 0; }
-	skip 'item_score' '≤ 1.0× SQL CASE; ≥ 5× PL/pgSQL' 'rectify.item_score exists: measurement not written yet'
+	STATE_LOADED=
+	log "generating $ROWS rows for item_score"
+	psql_f <<SQL
+SET client_min_messages = warning;
+DROP TABLE IF EXISTS bench.st_rectify, bench.st_plain, bench.st_due;
+RESET client_min_messages;
+CREATE UNLOGGED TABLE bench.sc_rectify AS
+  SELECT deadline_text::rectify.deadline AS deadline, assigned, completed_on AS closed,
+         (CASE WHEN completed_on IS NOT NULL OR due_date IS NULL OR due_date >= bench.asof() THEN 'none'
+               WHEN bench.asof() - due_date >= 120 THEN 'accountability'
+               WHEN bench.asof() - due_date >= 60 THEN 'summons'
+               WHEN bench.asof() - due_date >= 30 THEN 'supervision'
+               WHEN bench.asof() - due_date >= 15 THEN 'circular'
+               WHEN bench.asof() - due_date >= 7 THEN 'warning'
+               ELSE 'notice' END)::rectify.escalation_level AS level,
+         progress::numeric(5,4) AS progress, (status = 'reopened')::integer AS reopened
+    FROM bench.gen($ROWS, $SEED);
+VACUUM (FREEZE, ANALYZE) bench.sc_rectify;
+CREATE OR REPLACE FUNCTION bench.item_score_plpgsql(deadline rectify.deadline, assigned date, closed date,
+                                                    asof date, level rectify.escalation_level,
+                                                    progress numeric, reopened integer)
+  RETURNS numeric LANGUAGE plpgsql IMMUTABLE AS \$\$
+DECLARE
+  due date := rectify.due_date(deadline, assigned);
+  base numeric;
+BEGIN
+  IF closed IS NOT NULL AND closed <= asof THEN
+    base := CASE WHEN due IS NULL OR closed <= due THEN 100 ELSE greatest(40, 100 - 2 * (closed - due)) END;
+  ELSIF due IS NULL THEN
+    base := 100;
+  ELSIF asof > due THEN
+    base := greatest(0, 60 - (asof - due));
+  ELSE
+    base := 100 - 50 * greatest(0, rectify.expected_progress(deadline, assigned, asof) - progress);
+  END IF;
+  base := base - 5 * (array_position(enum_range(NULL::rectify.escalation_level), level) - 1) - 20 * reopened;
+  RETURN round(least(100, greatest(0, base)), 2);
+END \$\$;
+SQL
+	local asof="DATE '2024-06-30'" c sqlq plq check
+	c="SELECT sum(rectify.item_score(deadline, assigned, closed, $asof, level, progress, reopened)) FROM bench.sc_rectify"
+	sqlq="SELECT sum(round(least(100, greatest(0,
+	         CASE WHEN closed IS NOT NULL AND closed <= $asof THEN
+	                CASE WHEN d.due IS NULL OR closed <= d.due THEN 100 ELSE greatest(40, 100 - 2 * (closed - d.due)) END
+	              WHEN d.due IS NULL THEN 100
+	              WHEN $asof > d.due THEN greatest(0, 60 - ($asof - d.due))
+	              ELSE 100 - 50 * greatest(0, rectify.expected_progress(deadline, assigned, $asof) - progress) END
+	         - 5 * (array_position(l.levels, level) - 1) - 20 * reopened)), 2))
+	       FROM bench.sc_rectify
+	      CROSS JOIN LATERAL (SELECT rectify.due_date(deadline, assigned) AS due) d
+	      CROSS JOIN (SELECT enum_range(NULL::rectify.escalation_level) AS levels) l"
+	plq="SELECT sum(bench.item_score_plpgsql(deadline, assigned, closed, $asof, level, progress, reopened)) FROM bench.sc_rectify"
+	# The three must agree before their speed is worth comparing: the sums
+	# over every row, and row by row against PL/pgSQL on a 2 % sample.
+	check=$(psql_q "SELECT ($c) = ($sqlq)")
+	[ "$check" = t ] || { echo "item_score and the SQL CASE reference disagree" >&2; exit 1; }
+	check=$(psql_q "SELECT count(*) FROM bench.sc_rectify TABLESAMPLE SYSTEM (2) REPEATABLE (1)
+	  WHERE rectify.item_score(deadline, assigned, closed, $asof, level, progress, reopened)
+	        IS DISTINCT FROM bench.item_score_plpgsql(deadline, assigned, closed, $asof, level, progress, reopened)")
+	[ "$check" = 0 ] || { echo "item_score and the PL/pgSQL reference disagree on $check rows" >&2; exit 1; }
+	log "item_score over $ROWS rows"
+	compare item_score "$ROWS" "rectify=$c" "slow:SQL CASE=$sqlq" "slow:PL/pgSQL=$plq" \
+		"scan only=SELECT sum(progress) FROM bench.sc_rectify"
+	report item_score rectify 'SQL CASE' ratio_max 1.0 '≤ 1.0× SQL CASE'
+	report item_score rectify 'PL/pgSQL' ratio_max 0.2 '≥ 5× faster than PL/pgSQL'
+	report item_score 'scan only' '' info 0 'sum(progress) of the same table, for scale'
+	psql_f -c "DROP TABLE bench.sc_rectify"
+}
+
+# escalate(asof) on the small ledger and on the large one, with the same
+# number of items newly overdue on asof (1 % of the small ledger): the
+# loaded ledger has no item whose escalation_next has come by
+# bench.asof() (see load_ledger); escalate_setup moves that many open,
+# not yet due, not lagging items (chosen by a hash of their id) to a due
+# date of the day before, as if their deadline had been set so: each is
+# 1 day overdue and reaches notice.  Each run is one fresh session (as a
+# pg_cron job is): BEGIN, escalate(asof), the backend's own
+# /proc/self/status, ROLLBACK, so every run does the same work.  The time
+# is taken in the server around the escalate() call.
+ESC_N=
+escalate_setup() {
+	local n=$1
+	ESC_N=$(( SMALL_LEDGER_ROWS / 100 ))
+	[ "$ESC_N" -gt 0 ] || ESC_N=1
+	psql_f <<SQL
+BEGIN;
+SET LOCAL session_replication_role = replica;
+UPDATE rectify.items i
+   SET deadline = (bench.asof() - 1)::text::rectify.deadline,
+       deadline_text = to_char(bench.asof() - 1, 'YYYY-MM-DD'),
+       due_date = bench.asof() - 1,
+       original_deadline = (bench.asof() - 1)::text::rectify.deadline,
+       original_due_date = bench.asof() - 1,
+       escalation_level = 'none', escalation_next = bench.asof()
+ WHERE i.item_id IN (
+   SELECT item_id FROM rectify.items
+    WHERE completed_on IS NULL AND due_date > bench.asof() AND escalation_level = 'none'
+      AND assigned < bench.asof() - 1
+    ORDER BY hashint8extended(item_id, $SEED), item_id
+    LIMIT $ESC_N);
+COMMIT;
+VACUUM ANALYZE rectify.items;
+SQL
+	local due
+	due=$(psql_q "SELECT count(*) FROM rectify.items WHERE escalation_next <= bench.asof()")
+	[ "$due" = "$ESC_N" ] || { echo "escalate: $due items have escalation_next by asof, expected $ESC_N" >&2; exit 1; }
+}
+
+# escalate_runs OP: one warm-up and RUNS timed runs; notes the rows
+# returned and the peak memory of the last run.
+escalate_runs() {
+	local op=$1 nrows=$2 r out ms n hwm anon shm
+	for ((r = 0; r <= RUNS; r++)); do
+		out=$(psql_b -d "$DB" -At <<SQL
+BEGIN;
+SELECT clock_timestamp() AS t0 \gset
+SELECT count(*) AS n FROM rectify.escalate(bench.asof()) \gset
+SELECT extract(epoch FROM clock_timestamp() - :'t0') * 1000 AS ms \gset
+SELECT string_agg(regexp_replace(l, '\s+', ' ', 'g'), ';')
+  FROM regexp_split_to_table(pg_read_file('/proc/self/status'), E'\n') l
+ WHERE l ~ '^(VmHWM|RssAnon|RssShmem):' \gset
+ROLLBACK;
+SELECT :ms || '|' || :n || '|' || :'string_agg';
+SQL
+)
+		IFS='|' read -r ms n mem <<<"$out"
+		[ "$n" = "$ESC_N" ] || { echo "escalate changed $n items, expected $ESC_N" >&2; exit 1; }
+		[ "$r" -gt 0 ] && psql_q "INSERT INTO bench.samples VALUES ('$op', $nrows, 'rectify', $r, $ms)" >/dev/null
+	done
+	hwm=$(grep -oE 'VmHWM: [0-9]+' <<<"$mem" | grep -oE '[0-9]+')
+	anon=$(grep -oE 'RssAnon: [0-9]+' <<<"$mem" | grep -oE '[0-9]+')
+	shm=$(grep -oE 'RssShmem: [0-9]+' <<<"$mem" | grep -oE '[0-9]+')
+	ESC_MEM="peak RSS (VmHWM) $((hwm / 1024)) MB, of which shared buffers touched $((shm / 1024)) MB; private $((anon / 1024)) MB after the run"
+	ESC_MEM_MB=$(( (hwm - shm) / 1024 ))
 }
 
 bench_escalate() {
 	have_function escalate || { skip 'escalate' '1M: ≤ 2 s; 10M: ≤ 1.5× the 1M time' 'rectify.escalate does not exist yet'; return 0; }
-	skip 'escalate' '1M: ≤ 2 s; 10M: ≤ 1.5× the 1M time' 'rectify.escalate exists: measurement not written yet'
+	load_ledger "$SMALL_LEDGER_ROWS" || { skip escalate '1M: ≤ 2 s' '--small-ledger-rows 0'; return 0; }
+	escalate_setup "$SMALL_LEDGER_ROWS"
+	local plan
+	plan=$(psql_q "EXPLAIN (COSTS OFF) SELECT * FROM rectify.items i WHERE i.escalation_next <= bench.asof() AND i.assigned <= bench.asof() ORDER BY i.item_id FOR UPDATE")
+	note "escalate: $ESC_N items newly overdue on 2024-06-30 in each ledger; its scan: $(grep -oE '(Bitmap )?Index (Only )?Scan (using|on) [a-z_]+' <<<"$plan" | head -1)"
+	log "escalate() on $SMALL_LEDGER_ROWS items, $ESC_N newly overdue"
+	escalate_runs escalate_small "$SMALL_LEDGER_ROWS"
+	local small_mem=$ESC_MEM small_mb=$ESC_MEM_MB
+	report escalate_small rectify '' ms_max 2000 '≤ 2 s' true "escalate(), $ESC_N newly overdue"
+	note "escalate() memory, $SMALL_LEDGER_ROWS items: $small_mem"
+	if [ "$LEDGER_ROWS" != "$SMALL_LEDGER_ROWS" ] && load_ledger "$LEDGER_ROWS"; then
+		# The overdue measurement wants the ledger as generated: run it first.
+		if wanted overdue && [ -z "$OVERDUE_DONE" ]; then bench_overdue; fi
+		escalate_setup "$LEDGER_ROWS"
+		log "escalate() on $LEDGER_ROWS items, $ESC_N newly overdue"
+		escalate_runs escalate_large "$LEDGER_ROWS"
+		note "escalate() memory, $LEDGER_ROWS items: $ESC_MEM"
+		psql_f -c "INSERT INTO bench.samples SELECT 'escalate_large', nrows, 'small ledger', run, ms FROM bench.samples WHERE op = 'escalate_small'"
+		report escalate_large rectify 'small ledger' ratio_max 1.5 "≤ 1.5× the $(numfmt "$SMALL_LEDGER_ROWS") time" true "escalate(), $ESC_N newly overdue"
+		psql_f -c "INSERT INTO bench.results (op, nrows, target, measured, result)
+		  VALUES ('escalate() peak memory', $LEDGER_ROWS, 'backend VmHWM minus shared buffers', '$ESC_MEM_MB MB ($(numfmt "$SMALL_LEDGER_ROWS"): $small_mb MB)', 'info')"
+	fi
 }
 
+# sum(emission) GROUP BY pollutant as a user with an emission column writes
+# it, against a user's plain (pollutant text, grams bigint) pair summed
+# with GROUP BY, the same amounts in both tables; serial, and with 2
+# parallel workers.
 bench_emission_sum() {
 	have_type rectify.emission || { skip 'sum(emission) GROUP BY pollutant' '≤ 1.3× sum(bigint); 2 workers ≥ 1.5×' 'type rectify.emission does not exist yet'; return 0; }
-	skip 'sum(emission) GROUP BY pollutant' '≤ 1.3× sum(bigint); 2 workers ≥ 1.5×' 'rectify.emission exists: measurement not written yet'
+	log "generating $ROWS emission rows"
+	psql_f <<SQL
+CREATE UNLOGGED TABLE bench.em_plain AS
+  SELECT bench.pick(ARRAY['COD', 'NH3-N', 'TN', 'TP', 'SO2', 'NOx', 'VOCs', 'PM'], bench.u(g, $SEED * 64 + 50)) AS pollutant,
+         floor(bench.u(g, $SEED * 64 + 51) * 1e9)::bigint AS grams
+    FROM generate_series(1, $ROWS) g;
+CREATE UNLOGGED TABLE bench.em_rectify AS
+  SELECT rectify.emission(grams, 'g', pollutant) AS e FROM bench.em_plain;
+ALTER TABLE bench.em_plain SET (parallel_workers = 2);
+ALTER TABLE bench.em_rectify SET (parallel_workers = 2);
+-- Without statistics on the expression the planner takes the number of
+-- groups of GROUP BY pollutant(e) from e's own (n_distinct ~ every row):
+-- it then plans a hash aggregate spilling to disk and no partial
+-- aggregation.  What a user must do (README, Performance):
+CREATE STATISTICS bench.em_rectify_pollutant ON (rectify.pollutant(e)) FROM bench.em_rectify;
+VACUUM (FREEZE, ANALYZE) bench.em_plain, bench.em_rectify;
+SQL
+	local eq="SELECT rectify.pollutant(e), sum(e) FROM bench.em_rectify GROUP BY 1"
+	local bq="SELECT pollutant, sum(grams) FROM bench.em_plain GROUP BY pollutant"
+	local par='max_parallel_workers_per_gather=2;parallel_setup_cost=0'
+	local check
+	check=$(psql_q "SELECT count(*) = 8 AND bool_and(rectify.grams(a.sum) = b.sum) FROM ($eq) a (pollutant, sum) JOIN ($bq) b USING (pollutant)")
+	[ "$check" = t ] || { echo "sum(emission) and sum(bigint) disagree" >&2; exit 1; }
+	# With 2 workers: a Partial Aggregate, and the workers really launched.
+	local plan partial=false
+	plan=$(psql_q "SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0;
+	               EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) $eq")
+	grep -q 'Partial .*Aggregate' <<<"$plan" && grep -q 'Workers Launched: 2' <<<"$plan" && partial=true
+	$partial || { echo "sum(emission) with 2 workers: no Partial Aggregate or workers not launched:"; echo "$plan"; }
+	note "sum(emission) with 2 workers: $(grep -oE '(Finalize|Partial) [A-Za-z]*Aggregate' <<<"$plan" | paste -sd, | sed 's/,/, /g'); $(grep -oE 'Workers Launched: [0-9]+' <<<"$plan" | head -1)"
+	log "sum(emission) GROUP BY pollutant over $ROWS rows, serial and with 2 workers"
+	local err
+	if ! err=$(compare emission_sum "$ROWS" "rectify=$eq" "sum(bigint)=$bq" \
+		"set($par):2 workers=$eq" "set($par):sum(bigint), 2 workers=$bq" 2>&1); then
+		echo "$err" >&2
+		psql_q "SELECT bench.skip('sum(emission) GROUP BY pollutant', '≤ 1.3× sum(bigint); 2 workers ≥ 1.5×', \$q\$failed: $(head -1 <<<"$err")\$q\$)" >/dev/null
+		psql_q "UPDATE bench.results SET result = 'MISS' WHERE op = 'sum(emission) GROUP BY pollutant'" >/dev/null
+		psql_f -c "DROP TABLE bench.em_plain, bench.em_rectify"
+		return 0
+	fi
+	report emission_sum rectify 'sum(bigint)' ratio_max 1.3 '≤ 1.3× sum(bigint)' true 'sum(emission) GROUP BY pollutant'
+	report emission_sum '2 workers' 'rectify' ratio_max 0.6667 '2 workers: Partial Aggregate, ≥ 1.5× faster than none' "$partial" 'sum(emission), 2 workers vs none'
+	report emission_sum 'sum(bigint), 2 workers' 'sum(bigint)' info 0 'sum(bigint), 2 workers vs none, for scale' true 'sum(bigint), 2 workers vs none'
+	psql_f -c "DROP TABLE bench.em_plain, bench.em_rectify"
 }
 
+# add_workdays / workdays_between against a day-by-day reference as
+# test/bench/workdays.sh writes it: the calendar's exceptions in a plain
+# table, a PL/pgSQL loop stepping one day at a time.  Same calls as there
+# (starts over 2020-01-01 .. 2026-09-30, n = 0 .. 60).  The reference is run
+# on the first --ref-calls calls and its time scaled per call to the full
+# count (it takes ~160 µs a call: 1M calls would take minutes).
 bench_workdays() {
 	have_function add_workdays || { skip 'add_workdays / workdays_between' '≥ 20× a day-by-day SQL reference' 'rectify.add_workdays does not exist yet'; return 0; }
-	skip 'add_workdays / workdays_between' '≥ 20× a day-by-day SQL reference' 'rectify.add_workdays exists: measurement not written yet'
+	local calls=$PARSE_ROWS
+	psql_f <<'SQL'
+CREATE TABLE bench.ref_exc (day date PRIMARY KEY, is_off boolean NOT NULL);
+INSERT INTO bench.ref_exc SELECT day, is_off FROM rectify.calendar_effective('cn');
+ANALYZE bench.ref_exc;
+CREATE FUNCTION bench.ref_add_workdays(d date, n integer) RETURNS date
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  t date := d;
+  k integer := 0;
+BEGIN
+  WHILE k < n LOOP
+    t := t + 1;
+    IF coalesce((SELECT NOT e.is_off FROM bench.ref_exc e WHERE e.day = t),
+                extract(isodow FROM t) < 6) THEN
+      k := k + 1;
+    END IF;
+  END LOOP;
+  RETURN t;
+END $$;
+CREATE FUNCTION bench.ref_workdays_between(a date, b date) RETURNS integer
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  t date := a;
+  k integer := 0;
+BEGIN
+  WHILE t < b LOOP
+    t := t + 1;
+    IF coalesce((SELECT NOT e.is_off FROM bench.ref_exc e WHERE e.day = t),
+                extract(isodow FROM t) < 6) THEN
+      k := k + 1;
+    END IF;
+  END LOOP;
+  RETURN k;
+END $$;
+SQL
+	psql_f <<SQL
+CREATE UNLOGGED TABLE bench.wd_calls AS
+  SELECT DATE '2020-01-01' + (i % 2465)::integer AS d, ((i * 7919) % 61)::integer AS k
+    FROM generate_series(1, $calls::bigint) i;
+CREATE UNLOGGED TABLE bench.wd_ref_calls AS
+  SELECT DATE '2020-01-01' + (i % 2465)::integer AS d, ((i * 7919) % 61)::integer AS k
+    FROM generate_series(1, $REF_CALLS::bigint) i;
+VACUUM (FREEZE, ANALYZE) bench.wd_calls, bench.wd_ref_calls;
+SQL
+	local check
+	check=$(psql_q "SELECT (SELECT sum(rectify.add_workdays(d, k) - d) FROM bench.wd_ref_calls) = (SELECT sum(bench.ref_add_workdays(d, k) - d) FROM bench.wd_ref_calls)
+	            AND (SELECT sum(rectify.workdays_between(d, d + k)) FROM bench.wd_ref_calls) = (SELECT sum(bench.ref_workdays_between(d, d + k)) FROM bench.wd_ref_calls)
+	            AND (SELECT count(*) FROM bench.wd_ref_calls WHERE rectify.workdays_between(d, rectify.add_workdays(d, k)) <> k) = 0")
+	[ "$check" = t ] || { echo "add_workdays / workdays_between and the day-by-day reference disagree" >&2; exit 1; }
+	log "add_workdays / workdays_between, $calls calls (reference on $REF_CALLS, scaled)"
+	local refname="day-by-day ×$(awk -v a="$calls" -v b="$REF_CALLS" 'BEGIN {printf "%g", a / b}')"
+	compare workdays "$calls" \
+		"add_workdays=SELECT sum(rectify.add_workdays(d, k) - d) FROM bench.wd_calls" \
+		"workdays_between=SELECT sum(rectify.workdays_between(d, d + k)) FROM bench.wd_calls" \
+		"no calendar=SELECT sum(d + k - d) FROM bench.wd_calls" \
+		"slow:ref add=SELECT sum(bench.ref_add_workdays(d, k) - d) FROM bench.wd_ref_calls" \
+		"slow:ref between=SELECT sum(bench.ref_workdays_between(d, d + k)) FROM bench.wd_ref_calls"
+	# The references ran on fewer calls: scale their times per call.
+	psql_f -c "UPDATE bench.samples SET ms = ms * $calls / $REF_CALLS::float8,
+	             variant = CASE variant WHEN 'ref add' THEN '$refname (add)' ELSE '$refname (between)' END
+	           WHERE op = 'workdays' AND variant IN ('ref add', 'ref between')"
+	report workdays add_workdays "$refname (add)" ratio_max 0.05 '≥ 20× faster than day-by-day SQL' true 'add_workdays'
+	report workdays workdays_between "$refname (between)" ratio_max 0.05 '≥ 20× faster than day-by-day SQL' true 'workdays_between'
+	report workdays 'no calendar' '' info 0 'sum(d + k - d), the same scan without calendar' true 'workdays: scan only'
+	note "workdays: the day-by-day references ran on $REF_CALLS calls; their times are scaled ×$(awk -v a="$calls" -v b="$REF_CALLS" 'BEGIN {printf "%g", a / b}') to $calls calls"
+	psql_f -c "DROP TABLE bench.wd_calls, bench.wd_ref_calls"
 }
 
 bench_unit_scorecard() {
 	have_function unit_scorecard || { skip 'unit_scorecard' '1M items: ≤ 3 s' 'rectify.unit_scorecard does not exist yet'; return 0; }
-	skip 'unit_scorecard' '1M items: ≤ 3 s' 'rectify.unit_scorecard exists: measurement not written yet'
+	load_ledger "$SMALL_LEDGER_ROWS" || { skip unit_scorecard '1M items: ≤ 3 s' '--small-ledger-rows 0'; return 0; }
+	local units
+	units=$(psql_q "SELECT count(*) FROM rectify.unit_scorecard('2024-06-30')")
+	note "unit_scorecard: $units units over $SMALL_LEDGER_ROWS items (one primary unit per item, no event history)"
+	log "unit_scorecard on $SMALL_LEDGER_ROWS items ($units units)"
+	compare unit_scorecard "$SMALL_LEDGER_ROWS" \
+		"rectify=SELECT count(*) FROM rectify.unit_scorecard('2024-06-30')"
+	report unit_scorecard rectify '' ms_max 3000 '≤ 3 s' true 'unit_scorecard'
 }
 
 # ---------------------------------------------------------------------------
@@ -499,7 +853,7 @@ done
 echo
 echo "rectify $GIT_REV, PostgreSQL $(psql_q 'SHOW server_version'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GB;" \
 	"jit $JIT, max_parallel_workers_per_gather 0, shared_buffers 4GB;" \
-	"median of $RUNS runs after a warm-up ($SLOW_RUNS for PL/pgSQL and seq scan, no warm-up); seed $SEED; $((SECONDS - started)) s;" \
+	"median of $RUNS runs after a warm-up ($SLOW_RUNS for PL/pgSQL, day-by-day and seq scan, no warm-up); seed $SEED; $((SECONDS - started)) s;" \
 	"load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 psql_f -P footer=off -c "SELECT * FROM bench.report_table"
 for n in "${NOTES[@]}"; do echo "$n"; done
