@@ -89,7 +89,7 @@ BEGIN
                 (SELECT count(*) FROM rectify.events),
                 (SELECT string_agg(o.code || ' ' || o.days_overdue, ', ') FROM rectify.overdue('2022-01-15') o));
 END $$;
-SELECT pg_temp.upgrade_from(v) FROM (VALUES ('0.2'), ('0.3'), ('0.4'), ('0.5')) AS t(v);
+SELECT pg_temp.upgrade_from(v) FROM (VALUES ('0.2'), ('0.3'), ('0.4'), ('0.5'), ('0.6')) AS t(v);
 
 DROP EXTENSION rectify CASCADE;
 CREATE EXTENSION rectify;

@@ -3,9 +3,9 @@
 # raised has its 'escalated' event and every event its item), and the next
 # run completes the job, once.
 #
-# The run is stopped at a known point: another session holds the row lock
-# of the middle item, so escalate() has raised (uncommitted) half the items
-# when it waits for it.  Then the postmaster and every backend get SIGKILL
+# The run is stopped at a known point: another session holds a SHARE lock
+# on rectify.events, so escalate() has raised every item (uncommitted) and
+# waits to record their events.  Then the postmaster and every backend get SIGKILL
 # together, as from the OOM killer.  RECTIFY_CRASH_ITEMS sets the ledger
 # size (default 30000, about 20 s here).
 use strict;
@@ -17,7 +17,6 @@ use Time::HiRes qw(usleep);
 
 my $n = $ENV{RECTIFY_CRASH_ITEMS} // 30000;
 my $asof = '2023-01-01';
-my $middle = int($n / 2);
 
 my $node = PostgreSQL::Test::Cluster->new('crash_escalation');
 $node->init(extra => [ '--encoding=UTF8', '--no-locale' ]);
@@ -52,10 +51,10 @@ SELECT count(*) FILTER (WHERE i.escalation_level > 'none') || ' ' ||
   FROM rectify.items i LEFT JOIN ev USING (item_id)};
 is($node->safe_psql('postgres', $check_q), '0 0', 'nothing escalated yet');
 
-# Hold the middle item, start the run, wait until it waits for that row.
+# Hold rectify.events, start the run, wait until it waits for that table.
 my $blocker = $node->background_psql('postgres');
 $blocker->query_safe('BEGIN');
-$blocker->query_safe("SELECT 1 FROM rectify.items WHERE code = 'C-$middle' FOR UPDATE");
+$blocker->query_safe('LOCK TABLE rectify.events IN SHARE MODE');
 my $lsn_before = $node->safe_psql('postgres', 'SELECT pg_current_wal_insert_lsn()');
 
 my $run = $node->background_psql('postgres', on_error_stop => 0);
@@ -63,7 +62,7 @@ $run->query_until(qr/started/, "\\echo started\nSELECT 'done', count(*) FROM rec
 ok($node->poll_query_until('postgres', q{
 SELECT wait_event_type = 'Lock' FROM pg_stat_activity
  WHERE query LIKE '%rectify.escalate(%' AND pid <> pg_backend_pid()}),
-	'escalate() is running and has reached the middle item');
+	'escalate() is running and waits to record its events');
 my $wal = $node->safe_psql('postgres',
 	"SELECT pg_current_wal_insert_lsn() - '$lsn_before'::pg_lsn");
 cmp_ok($wal, '>', 1_000_000, 'the run has done work it has not committed');
