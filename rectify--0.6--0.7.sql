@@ -19,8 +19,8 @@
 -- The same decisions as 0.3's loop, in the same order (item_id), with the
 -- same locks: the candidate rows are locked FOR UPDATE in item order and,
 -- under READ COMMITTED, a row changed meanwhile is re-read and rechecked.
--- The steps are kept in arrays between the statements, so each statement
--- touches exactly the items that change.
+-- The steps of a chunk of candidates are kept in arrays between the
+-- statements, so each statement touches exactly the items that change.
 -- ---------------------------------------------------------------------------
 
 CREATE OR REPLACE FUNCTION rectify.escalate(asof date DEFAULT rectify.today())
@@ -30,7 +30,10 @@ CREATE OR REPLACE FUNCTION rectify.escalate(asof date DEFAULT rectify.today())
   SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
 #variable_conflict use_column
 DECLARE
+  chunk constant integer := 10000;
   lag_limit numeric;
+  candidates bigint[];
+  first integer := 1;
   ids bigint[];
   codes text[];
   froms rectify.escalation_level[];
@@ -59,90 +62,100 @@ BEGIN
   PERFORM pg_advisory_xact_lock(8243104044607240449);
   SELECT o.lag_threshold INTO lag_limit FROM rectify.office o;
 
-  -- Decide: only items whose date has come (items_escalation_next_idx),
-  -- locked in item order.  by_days is the highest level whose threshold
-  -- the days overdue reach; a lagging item below notice goes to notice.
-  WITH due AS (
-    SELECT i.item_id, i.code, i.category, i.source, i.escalation_level, i.due_date,
-           i.assigned, i.progress, i.completed_on
-      FROM rectify.items i
-     WHERE i.escalation_next <= asof AND i.assigned <= asof
-     ORDER BY i.item_id
-       FOR UPDATE),
-  judged AS (
-    SELECT d.*, coalesce(t.level, 'none') AS by_days, t.min_days_overdue AS threshold, t.scope,
-           rectify.due_progress(d.due_date, d.assigned, asof) AS expected
-      FROM (SELECT d.*, CASE WHEN d.due_date IS NULL THEN 0 ELSE greatest(asof - d.due_date, 0) END AS days
-              FROM due d
-             WHERE d.completed_on IS NULL) d     -- never: completion clears the date
-      LEFT JOIN LATERAL (
-        SELECT t.level, t.min_days_overdue, t.scope
-          FROM rectify.escalation_thresholds(d.category, d.source) t
-         WHERE t.min_days_overdue <= d.days
-         ORDER BY t.level DESC LIMIT 1) t ON true),
-  decided AS (
-    SELECT j.*, (j.by_days < 'notice' AND coalesce(j.expected - j.progress >= lag_limit, false)) AS lagging
-      FROM judged j)
-  SELECT array_agg(s.item_id ORDER BY s.item_id),
-         array_agg(s.code ORDER BY s.item_id),
-         array_agg(s.escalation_level ORDER BY s.item_id),
-         array_agg(s.new_level ORDER BY s.item_id),
-         array_agg(s.days ORDER BY s.item_id),
-         array_agg(CASE WHEN s.lagging
-                        THEN format('lagging: progress %s is %s behind 序时进度 %s (threshold %s)',
-                                    s.progress, s.expected - s.progress, s.expected, lag_limit)
-                        ELSE format('%s day%s overdue: %s (%s) from %s day%s (%s)',
-                                    s.days, CASE WHEN s.days = 1 THEN '' ELSE 's' END, s.by_days,
-                                    l.name_zh, s.threshold,
-                                    CASE WHEN s.threshold = 1 THEN '' ELSE 's' END, s.scope) END
-                   ORDER BY s.item_id)
-    INTO ids, codes, froms, tos, day_counts, whys
-    FROM (SELECT d.*, CASE WHEN d.lagging THEN 'notice' ELSE d.by_days END::rectify.escalation_level AS new_level
-            FROM decided d) s
-    JOIN rectify.escalation_ladder l ON l.level = s.by_days
-   WHERE s.new_level > s.escalation_level;
+  -- Only items whose date has come (items_escalation_next_idx).  They are
+  -- handled in chunks, in item order, so that the arrays below stay small
+  -- however many items a first run on a large ledger finds.
+  SELECT array_agg(i.item_id ORDER BY i.item_id) INTO candidates
+    FROM rectify.items i
+   WHERE i.escalation_next <= asof AND i.assigned <= asof;
 
-  IF ids IS NULL THEN
-    RETURN;
-  END IF;
+  WHILE first <= coalesce(cardinality(candidates), 0) LOOP
+    -- Decide: lock the chunk's items in item order and recheck the
+    -- condition on the row as locked (READ COMMITTED: a row changed since
+    -- is re-read).  by_days is the highest level whose threshold the days
+    -- overdue reach; a lagging item below notice goes to notice.
+    WITH due AS (
+      SELECT i.item_id, i.code, i.category, i.source, i.escalation_level, i.due_date,
+             i.assigned, i.progress, i.completed_on
+        FROM rectify.items i
+       WHERE i.item_id = ANY (candidates[first:first + chunk - 1])
+         AND i.escalation_next <= asof AND i.assigned <= asof
+       ORDER BY i.item_id
+         FOR UPDATE),
+    judged AS (
+      SELECT d.*, coalesce(t.level, 'none') AS by_days, t.min_days_overdue AS threshold, t.scope,
+             rectify.due_progress(d.due_date, d.assigned, asof) AS expected
+        FROM (SELECT d.*, CASE WHEN d.due_date IS NULL THEN 0 ELSE greatest(asof - d.due_date, 0) END AS days
+                FROM due d
+               WHERE d.completed_on IS NULL) d     -- never: completion clears the date
+        LEFT JOIN LATERAL (
+          SELECT t.level, t.min_days_overdue, t.scope
+            FROM rectify.escalation_thresholds(d.category, d.source) t
+           WHERE t.min_days_overdue <= d.days
+           ORDER BY t.level DESC LIMIT 1) t ON true),
+    decided AS (
+      SELECT j.*, (j.by_days < 'notice' AND coalesce(j.expected - j.progress >= lag_limit, false)) AS lagging
+        FROM judged j)
+    SELECT array_agg(s.item_id ORDER BY s.item_id),
+           array_agg(s.code ORDER BY s.item_id),
+           array_agg(s.escalation_level ORDER BY s.item_id),
+           array_agg(s.new_level ORDER BY s.item_id),
+           array_agg(s.days ORDER BY s.item_id),
+           array_agg(CASE WHEN s.lagging
+                          THEN format('lagging: progress %s is %s behind 序时进度 %s (threshold %s)',
+                                      s.progress, s.expected - s.progress, s.expected, lag_limit)
+                          ELSE format('%s day%s overdue: %s (%s) from %s day%s (%s)',
+                                      s.days, CASE WHEN s.days = 1 THEN '' ELSE 's' END, s.by_days,
+                                      l.name_zh, s.threshold,
+                                      CASE WHEN s.threshold = 1 THEN '' ELSE 's' END, s.scope) END
+                     ORDER BY s.item_id)
+      INTO ids, codes, froms, tos, day_counts, whys
+      FROM (SELECT d.*, CASE WHEN d.lagging THEN 'notice' ELSE d.by_days END::rectify.escalation_level AS new_level
+              FROM decided d) s
+      JOIN rectify.escalation_ladder l ON l.level = s.by_days
+     WHERE s.new_level > s.escalation_level;
 
-  UPDATE rectify.items i SET escalation_level = s.to_level, escalated_on = asof
-    FROM unnest(ids, tos) AS s(item_id, to_level)
-   WHERE i.item_id = s.item_id;
-  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
-    SELECT s.item_id, asof, 'escalated', s.from_level::text, s.to_level::text, s.why, s.days
-      FROM unnest(ids, froms, tos, whys, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, why, days, n)
-     ORDER BY s.n;
+    first := first + chunk;
+    CONTINUE WHEN ids IS NULL;
 
-  -- The payloads as rectify.escalation_payload builds them; the rare one
-  -- over its 2000-byte limit is left to that function, which cuts it.
-  SELECT array_agg(CASE WHEN octet_length(p.json) <= 2000 THEN p.json
-                        ELSE rectify.escalation_payload(p.item_id, p.from_level, p.to_level, p.days, asof) END
-                   ORDER BY p.n)
-    INTO payloads
-    FROM (SELECT s.n, s.item_id, s.from_level, s.to_level, s.days,
-                 (SELECT row_to_json(x)::text
-                    FROM (SELECT s.item_id AS item_id,
-                                 CASE WHEN octet_length(i.code) > 200 THEN left(i.code, 60) || '…' ELSE i.code END AS code,
-                                 i.region::text AS region,
-                                 u.units AS units, 0 AS units_omitted,
-                                 s.from_level AS "from", s.to_level AS "to",
-                                 s.days AS days_overdue, asof AS asof, false AS manual) x) AS json
-            FROM unnest(ids, froms, tos, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, days, n)
-            JOIN rectify.items i ON i.item_id = s.item_id
-           CROSS JOIN LATERAL (
-             SELECT coalesce(array_agg(un.name ORDER BY r.seq, un.name), '{}') AS units
-               FROM rectify.responsibilities r JOIN rectify.units un USING (unit_id)
-              WHERE r.item_id = s.item_id AND r.role = 'primary') u) p;
-  FOREACH payload IN ARRAY payloads LOOP
-    PERFORM pg_notify('rectify_escalation', payload);
+    UPDATE rectify.items i SET escalation_level = s.to_level, escalated_on = asof
+      FROM unnest(ids, tos) AS s(item_id, to_level)
+     WHERE i.item_id = s.item_id;
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
+      SELECT s.item_id, asof, 'escalated', s.from_level::text, s.to_level::text, s.why, s.days
+        FROM unnest(ids, froms, tos, whys, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, why, days, n)
+       ORDER BY s.n;
+
+    -- The payloads as rectify.escalation_payload builds them; the rare one
+    -- over its 2000-byte limit is left to that function, which cuts it.
+    SELECT array_agg(CASE WHEN octet_length(p.json) <= 2000 THEN p.json
+                          ELSE rectify.escalation_payload(p.item_id, p.from_level, p.to_level, p.days, asof) END
+                     ORDER BY p.n)
+      INTO payloads
+      FROM (SELECT s.n, s.item_id, s.from_level, s.to_level, s.days,
+                   (SELECT row_to_json(x)::text
+                      FROM (SELECT s.item_id AS item_id,
+                                   CASE WHEN octet_length(i.code) > 200 THEN left(i.code, 60) || '…' ELSE i.code END AS code,
+                                   i.region::text AS region,
+                                   u.units AS units, 0 AS units_omitted,
+                                   s.from_level AS "from", s.to_level AS "to",
+                                   s.days AS days_overdue, asof AS asof, false AS manual) x) AS json
+              FROM unnest(ids, froms, tos, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, days, n)
+              JOIN rectify.items i ON i.item_id = s.item_id
+             CROSS JOIN LATERAL (
+               SELECT coalesce(array_agg(un.name ORDER BY r.seq, un.name), '{}') AS units
+                 FROM rectify.responsibilities r JOIN rectify.units un USING (unit_id)
+                WHERE r.item_id = s.item_id AND r.role = 'primary') u) p;
+    FOREACH payload IN ARRAY payloads LOOP
+      PERFORM pg_notify('rectify_escalation', payload);
+    END LOOP;
+
+    RETURN QUERY
+      SELECT s.item_id, s.code, s.from_level, s.to_level, s.days, s.why
+        FROM unnest(ids, codes, froms, tos, day_counts, whys) WITH ORDINALITY
+             AS s(item_id, code, from_level, to_level, days, why, n)
+       ORDER BY s.n;
   END LOOP;
-
-  RETURN QUERY
-    SELECT s.item_id, s.code, s.from_level, s.to_level, s.days, s.why
-      FROM unnest(ids, codes, froms, tos, day_counts, whys) WITH ORDINALITY
-           AS s(item_id, code, from_level, to_level, days, why, n)
-     ORDER BY s.n;
 END $$;
 COMMENT ON FUNCTION rectify.escalate(date) IS
   'one run of the escalation ladder as of asof: raises every open item whose next-change date has come to the level its days overdue or lag require, records rectify.events, sends NOTIFY rectify_escalation; returns the items it changed. Idempotent; concurrent runs wait for each other; READ COMMITTED only';

@@ -172,6 +172,14 @@ FROM mixed GROUP BY 1 ORDER BY 1;
 SELECT id, e, sum(e) OVER w, avg(e) OVER w, min(e) OVER w, max(e) OVER w
 FROM mixed WHERE e IS NOT NULL
 WINDOW w AS (PARTITION BY pollutant(e) ORDER BY id) ORDER BY pollutant(e), id;
+-- pollutant() hands out one text per pollutant per call site; whatever
+-- keeps the names (an array, a string, the previous row's) sees each
+-- row's own
+SELECT array_agg(pollutant(e) ORDER BY id) AS names,
+       string_agg(pollutant(e), ' ' ORDER BY id) AS joined
+FROM mixed WHERE e IS NOT NULL;
+SELECT id, pollutant(e), lag(pollutant(e)) OVER (ORDER BY id) AS previous
+FROM mixed WHERE id <= 3 ORDER BY id;
 -- a moving frame (restarts the aggregate for every row)
 SELECT id, e, sum(e) OVER (PARTITION BY pollutant(e) ORDER BY id ROWS BETWEEN 1 PRECEDING AND CURRENT ROW)
 FROM mixed WHERE e IS NOT NULL ORDER BY pollutant(e), id;

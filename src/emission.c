@@ -582,11 +582,42 @@ emission_grams(PG_FUNCTION_ARGS)
 	PG_RETURN_INT64(PG_GETARG_EMISSION_P(0)->grams);
 }
 
-/* rectify.pollutant(emission): canonical name, the key to GROUP BY. */
+/*
+ * rectify.pollutant(emission): canonical name, the key to GROUP BY.
+ *
+ * It runs once per row of every GROUP BY pollutant, so the nine names are
+ * made into text once per call site (in fn_mcxt, which lives as long as
+ * the query's expression) and returned from there, as functions returning
+ * one of their arguments do: no palloc, strlen or copy per row.  Callers
+ * copy a by-reference result before keeping it past the row.
+ */
 Datum
 emission_pollutant(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_TEXT_P(cstring_to_text(pollutant_name(PG_GETARG_EMISSION_P(0)->pollutant)));
+	int32		code = PG_GETARG_EMISSION_P(0)->pollutant;
+	text	  **names;
+
+	if (code < 1 || code > POLLUTANT_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("invalid pollutant code %d in an emission value", code)));
+	if (fcinfo->flinfo == NULL)
+		PG_RETURN_TEXT_P(cstring_to_text(pollutant_name(code)));
+	names = (text **) fcinfo->flinfo->fn_extra;
+	if (names == NULL)
+	{
+		names = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt,
+									   sizeof(text *) * (POLLUTANT_MAX + 1));
+		fcinfo->flinfo->fn_extra = names;
+	}
+	if (names[code] == NULL)
+	{
+		MemoryContext old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+
+		names[code] = cstring_to_text(pollutant_name(code));
+		MemoryContextSwitchTo(old);
+	}
+	PG_RETURN_TEXT_P(names[code]);
 }
 
 /* ----------------------------------------------------------------

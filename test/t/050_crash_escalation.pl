@@ -4,8 +4,8 @@
 # run completes the job, once.
 #
 # The run is stopped at a known point: another session holds a SHARE lock
-# on rectify.events, so escalate() has raised every item (uncommitted) and
-# waits to record their events.  Then the postmaster and every backend get SIGKILL
+# on rectify.events, so escalate() has raised its first chunk of items
+# (uncommitted) and waits to record their events.  Then the postmaster and every backend get SIGKILL
 # together, as from the OOM killer.  RECTIFY_CRASH_ITEMS sets the ledger
 # size (default 30000, about 20 s here).
 use strict;
