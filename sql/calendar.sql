@@ -10,16 +10,6 @@ RESET client_min_messages;
 SET search_path = public, rectify;
 SET DateStyle = ISO, YMD;
 
-CREATE FUNCTION pg_temp.try(expr text, OUT result text, OUT state text,
-                            OUT message text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE 'SELECT (' || expr || ')::text' INTO result;
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          hint = PG_EXCEPTION_HINT;
-END $$;
-
 -- ------------------------------------------------------------------
 -- The cn calendar ships with every year the State Council has published.
 -- ------------------------------------------------------------------
@@ -93,11 +83,11 @@ SELECT bool_and(workdays_between(d::date, add_workdays(d::date, n)) = n) AS roun
 -- NULLs (the functions are strict), infinite dates, an unknown calendar
 SELECT is_workday(NULL), add_workdays('2025-01-24', NULL), workdays_between(NULL, '2025-01-24'),
        is_workday('2025-01-24', NULL);
-SELECT * FROM pg_temp.try($$is_workday('infinity')$$);
-SELECT * FROM pg_temp.try($$add_workdays('-infinity', 3)$$);
-SELECT * FROM pg_temp.try($$workdays_between('2025-01-01', 'infinity')$$);
-SELECT * FROM pg_temp.try($$add_workdays('2025-01-24', 2000000000)$$);
-SELECT * FROM pg_temp.try($$is_workday('2025-01-24', 'mars')$$);
+SELECT * FROM testkit.try($$is_workday('infinity')$$);
+SELECT * FROM testkit.try($$add_workdays('-infinity', 3)$$);
+SELECT * FROM testkit.try($$workdays_between('2025-01-01', 'infinity')$$);
+SELECT * FROM testkit.try($$add_workdays('2025-01-24', 2000000000)$$);
+SELECT * FROM testkit.try($$is_workday('2025-01-24', 'mars')$$);
 
 -- ------------------------------------------------------------------
 -- Brute force: a day-by-day SQL reference read straight from the tables,
@@ -149,12 +139,12 @@ SELECT is_workday('2027-02-10') AS first;
 SELECT is_workday('2027-02-11') AS second_call_same_transaction;
 COMMIT;
 SET rectify.missing_calendar_year = 'error';
-SELECT * FROM pg_temp.try($$is_workday('2027-01-01')$$);
-SELECT * FROM pg_temp.try($$add_workdays('2026-12-30', 3)$$);
-SELECT * FROM pg_temp.try($$workdays_between('2026-06-01', '2027-06-01')$$);
+SELECT * FROM testkit.try($$is_workday('2027-01-01')$$);
+SELECT * FROM testkit.try($$add_workdays('2026-12-30', 3)$$);
+SELECT * FROM testkit.try($$workdays_between('2026-06-01', '2027-06-01')$$);
 SELECT add_workdays('2026-12-28', 3) AS still_inside_2026, workdays_between('2026-12-31', '2026-12-31') AS empty_range;
 SET rectify.missing_calendar_year = 'maybe';
-SELECT * FROM pg_temp.try($$is_workday('2027-01-01')$$);
+SELECT * FROM testkit.try($$is_workday('2027-01-01')$$);
 RESET rectify.missing_calendar_year;
 
 -- ------------------------------------------------------------------
@@ -178,7 +168,7 @@ SELECT to_json(input) AS input, r.state, r.message
                ('30'), ('30 dayz'), ('30日内完成'), ('rollover'), ('顺延'), ('immediate, rollover'),
                ('ongoing, 顺延'), ('30 days 15 workdays'), ('15 workdays, 2025-01-01'),
                ('-5 days'), ('2025-10-01 rollover')) AS t(input),
-       LATERAL pg_temp.try(quote_nullable(input) || '::rectify.deadline') AS r;
+       LATERAL testkit.try(quote_nullable(input) || '::rectify.deadline') AS r;
 -- kinds sort after 0.1's: dates, immediate, ongoing, days, workdays
 SELECT d FROM (VALUES ('15 workdays'::deadline), ('30 days'), ('ongoing'), ('2 workdays'),
                       ('immediate'), ('2021-12-31, rollover'), ('2021-12-31'), ('5 days')) AS t(d)
@@ -214,12 +204,12 @@ SELECT due_date('30 days', '2025-01-01') AS thirty_days, due_date('30日', '2024
        deadline_state('30 days', '2025-01-01', NULL, '2025-02-01') AS state,
        days_overdue('30 days', '2025-01-01', NULL, '2025-02-05') AS days_late,
        expected_progress('30 days', '2025-01-01', '2025-01-16') AS half;
-SELECT * FROM pg_temp.try($$due_date('15 workdays', '2025-01-20')$$);
-SELECT * FROM pg_temp.try($$due_date('2025-10-01, rollover', '2025-01-20')$$);
-SELECT * FROM pg_temp.try($$deadline_state('15个工作日', '2025-01-20', NULL, '2025-02-01')$$);
-SELECT * FROM pg_temp.try($$days_overdue('15 workdays', '2025-01-20', NULL, '2025-02-01')$$);
-SELECT * FROM pg_temp.try($$expected_progress('30 days, rollover', '2025-01-20', '2025-02-01')$$);
-SELECT * FROM pg_temp.try($$due_date('9999 days', '9999-12-01')$$);
+SELECT * FROM testkit.try($$due_date('15 workdays', '2025-01-20')$$);
+SELECT * FROM testkit.try($$due_date('2025-10-01, rollover', '2025-01-20')$$);
+SELECT * FROM testkit.try($$deadline_state('15个工作日', '2025-01-20', NULL, '2025-02-01')$$);
+SELECT * FROM testkit.try($$days_overdue('15 workdays', '2025-01-20', NULL, '2025-02-01')$$);
+SELECT * FROM testkit.try($$expected_progress('30 days, rollover', '2025-01-20', '2025-02-01')$$);
+SELECT * FROM testkit.try($$due_date('9999 days', '9999-12-01')$$);
 -- 0.1's unknown-literal calls still resolve to one function each
 SELECT deadline_state('2021-12-31', '2020-04-22', NULL, '2022-01-15') AS state,
        days_overdue('2021-12-31', '2020-04-22', NULL, '2022-01-15') AS days,
@@ -242,8 +232,8 @@ SELECT resolve_due(NULL, '2025-01-20') AS no_deadline, resolve_due('15 workdays'
        resolve_due('2025-10-01', NULL, NULL) AS date_needs_no_calendar,
        resolve_due('immediate', '2025-01-20', 'cn', NULL) AS no_immediate_days,
        resolve_due('immediate', '2025-01-20', 'cn', 10) AS ten_days;
-SELECT * FROM pg_temp.try($$resolve_due('2025-10-01', NULL, 'mars')$$);
-SELECT * FROM pg_temp.try($$resolve_due('15 workdays', 'infinity')$$);
+SELECT * FROM testkit.try($$resolve_due('2025-10-01', NULL, 'mars')$$);
+SELECT * FROM testkit.try($$resolve_due('15 workdays', 'infinity')$$);
 
 -- ------------------------------------------------------------------
 -- load_calendar: validation.  Nothing is loaded when anything is wrong.
@@ -271,9 +261,9 @@ SELECT label, r.state, r.message
     ('too early', $j${"year": 2027, "days": [{"name": "元旦", "date": "2026-11-30", "isOffDay": true}]}$j$),
     ('twice', $j${"year": 2027, "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}, {"name": "元旦", "date": "2027-01-01", "isOffDay": false}]}$j$)
   ) AS t(label, j),
-  LATERAL pg_temp.try(format('rectify.load_calendar(%L, %L::jsonb)', 'cn', j)) AS r;
-SELECT * FROM pg_temp.try($$load_calendar('mars', '{"year": 2027, "days": []}')$$);
-SELECT * FROM pg_temp.try($$load_calendar('cn', NULL)$$);
+  LATERAL testkit.try(format('rectify.load_calendar(%L, %L::jsonb)', 'cn', j)) AS r;
+SELECT * FROM testkit.try($$load_calendar('mars', '{"year": 2027, "days": []}')$$);
+SELECT * FROM testkit.try($$load_calendar('cn', NULL)$$);
 SELECT calendar_version('cn') = :v0 AS nothing_loaded,
        (SELECT count(*) FROM calendar_loads WHERE year = 2027) AS loads_2027;
 
@@ -297,7 +287,7 @@ UPDATE items SET calendar_version = 1 WHERE code = 'WD-1';
 \echo :LAST_ERROR_SQLSTATE
 UPDATE items SET calendar = 'cn' WHERE code = 'WD-1';  -- no change: allowed
 -- measures have no stored due date: working-day deadlines are refused there
-SELECT * FROM pg_temp.try($$rectify.add_measure((SELECT item_id FROM rectify.items WHERE code = 'WD-1'), '回复', '5 workdays')$$);
+SELECT * FROM testkit.try($$rectify.add_measure((SELECT item_id FROM rectify.items WHERE code = 'WD-1'), '回复', '5 workdays')$$);
 SELECT add_measure(item_id, '回复', '10 days') IS NOT NULL AS calendar_days_ok FROM items WHERE code = 'WD-1';
 
 -- ------------------------------------------------------------------
@@ -327,7 +317,7 @@ SELECT code, state, due_date, extended FROM ledger('2025-12-22') WHERE code LIKE
 SELECT load_calendar('cn', :'orig_2025') > :v1 AS newer;
 SELECT code, due_date, calendar_version > :v1 AS at_newest FROM items WHERE code IN ('WD-1', 'WD-3') ORDER BY code;
 -- a load that fails half-way changes nothing, cache included
-SELECT * FROM pg_temp.try($$rectify.load_calendar('cn', '{"year": 2025, "days": [{"name": "x", "date": "2025-03-03", "isOffDay": true}, {"name": "x", "date": "2025-02-30", "isOffDay": true}]}')$$);
+SELECT * FROM testkit.try($$rectify.load_calendar('cn', '{"year": 2025, "days": [{"name": "x", "date": "2025-03-03", "isOffDay": true}, {"name": "x", "date": "2025-02-30", "isOffDay": true}]}')$$);
 SELECT is_workday('2025-03-03') AS march_3_still_working, calendar_cache_version('cn') = calendar_version('cn') AS cache_current;
 -- a transaction rolled back takes its calendar with it
 BEGIN;
@@ -347,7 +337,7 @@ SELECT extend_deadline(item_id, '40 workdays', '主任', '材料补充', '2025-1
   FROM items WHERE code = 'WD-1';
 SELECT code, deadline, original_deadline, due_date, original_due_date, calendar_version = calendar_version('cn') AS current
   FROM items WHERE code = 'WD-1';
-SELECT * FROM pg_temp.try($$rectify.extend_deadline((SELECT item_id FROM rectify.items WHERE code = 'WD-1'), '10 workdays', '主任', '缩短', '2025-12-22')$$);
+SELECT * FROM testkit.try($$rectify.extend_deadline((SELECT item_id FROM rectify.items WHERE code = 'WD-1'), '10 workdays', '主任', '缩短', '2025-12-22')$$);
 
 -- ------------------------------------------------------------------
 -- Layering: a regional calendar over cn.  Baoding (130600) gets a local
@@ -375,10 +365,10 @@ SELECT register_item('BD-1', '130602', '信访件办理', '3 workdays', '2025-02
        register_item('BD-2', '340000', '信访件办理', '3 workdays', '2025-02-28') AS bd2;
 SELECT code, region, calendar, due_date FROM items WHERE code LIKE 'BD-%' ORDER BY code;
 -- mistakes
-SELECT * FROM pg_temp.try($$create_calendar('cn-130600', 'cn')$$);
-SELECT * FROM pg_temp.try($$create_calendar('Baoding City')$$);
-SELECT * FROM pg_temp.try($$create_calendar('cn-131000', 'nowhere')$$);
-SELECT * FROM pg_temp.try($$create_calendar('cn-bd2', 'cn', '130600')$$);
+SELECT * FROM testkit.try($$create_calendar('cn-130600', 'cn')$$);
+SELECT * FROM testkit.try($$create_calendar('Baoding City')$$);
+SELECT * FROM testkit.try($$create_calendar('cn-131000', 'nowhere')$$);
+SELECT * FROM testkit.try($$create_calendar('cn-bd2', 'cn', '130600')$$);
 UPDATE calendars SET base = 'cn-130600' WHERE name = 'cn';
 \echo :LAST_ERROR_SQLSTATE
 

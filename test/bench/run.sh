@@ -547,14 +547,16 @@ bench_overdue() {
 	    FROM (VALUES ('rectify.items heap', 'heap + TOAST', pg_table_size('rectify.items')),
 	                 ('rectify.items indexes', (SELECT count(*) FROM pg_index WHERE indrelid = 'rectify.items'::regclass) || ' indexes',
 	                  pg_indexes_size('rectify.items')),
-	                 ('responsibilities', '1 primary unit per item', pg_total_relation_size('rectify.responsibilities')))
+	                 ('responsibilities', '1 primary unit per item', pg_total_relation_size('rectify.responsibilities')),
+	                 ('events', (SELECT round(count(*)::numeric / $LEDGER_ROWS, 2) FROM rectify.events) || ' per item, with indexes',
+	                  pg_total_relation_size('rectify.events')))
 	         AS s (what, detail, bytes)"
 }
 
 # --- later measurements: each skips itself until its SQL objects exist ----
 
 # item_score: the same deduction formula as a SQL CASE expression inlined in
-# the query and as a PL/pgSQL function (those of test/bench/score.sh; both
+# the query and as a PL/pgSQL function (both
 # call rectify.due_date and rectify.expected_progress, C, for what SQL
 # cannot compute from the deadline; both references ~2-3 µs a row, so they
 # get --slow-runs runs), on the generated items as of
@@ -775,10 +777,9 @@ SQL
 	psql_f -c "DROP TABLE bench.em_plain, bench.em_rectify"
 }
 
-# add_workdays / workdays_between against a day-by-day reference as
-# test/bench/workdays.sh writes it: the calendar's exceptions in a plain
-# table, a PL/pgSQL loop stepping one day at a time.  Same calls as there
-# (starts over 2020-01-01 .. 2026-09-30, n = 0 .. 60).  The reference is run
+# add_workdays / workdays_between against a day-by-day reference: the
+# calendar's exceptions in a plain table, a PL/pgSQL loop stepping one day
+# at a time.  Starts over 2020-01-01 .. 2026-09-30, n = 0 .. 60.  The reference is run
 # on the first --ref-calls calls and its time scaled per call to the full
 # count (it takes ~160 µs a call: 1M calls would take minutes).
 bench_workdays() {
