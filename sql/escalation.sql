@@ -253,6 +253,12 @@ SELECT * FROM rectify.items i
  ORDER BY i.item_id
    FOR UPDATE;
 SELECT left(code, 8) AS code, from_level, to_level, days_overdue FROM escalate('2022-07-01') ORDER BY code;
+-- escalate() writes the next escalation dates itself (0.7); after every
+-- run above, under the policies set on the way, they are the dates
+-- escalation_next_change() gives
+SELECT count(*) AS items, count(*) FILTER (WHERE escalated_on IS NOT NULL) AS escalated,
+       count(*) FILTER (WHERE escalation_next IS DISTINCT FROM escalation_next_change(i)) AS disagreeing
+  FROM items i;
 
 \c :home
 DROP DATABASE rectify_escalation;
