@@ -209,6 +209,16 @@ CREATE TRIGGER items_escalation_guard BEFORE UPDATE ON rectify.items
 COMMENT ON TRIGGER items_escalation_guard ON rectify.items IS
   'refuses escalation changes made outside rectify''s functions; fires only when the level or its date changed';
 
+-- items_authorize lets an administrator (or a superuser: pg_cron's jobs)
+-- do anything, and checks everyone else; the first test moves into WHEN.
+DROP TRIGGER items_authorize ON rectify.items;
+CREATE TRIGGER items_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.items
+  FOR EACH ROW
+  WHEN (NOT rectify.caller_is('admin'))
+  EXECUTE FUNCTION rectify.items_authorize();
+COMMENT ON TRIGGER items_authorize ON rectify.items IS
+  'who may change what on an item; administrators and superusers pass without the trigger running';
+
 -- items_track_escalation recomputes escalation_next from the final row.
 -- On UPDATE it now stands aside for one kind of statement: one that sets
 -- both escalation_next and escalated_on, which only escalate() does (the
