@@ -353,3 +353,14 @@ CREATE OR REPLACE VIEW rectify.scored_units WITH (security_invoker = false) AS
 -- hash joins (one is still used where nothing else can do).
 ALTER FUNCTION rectify.unit_scorecard(date) SET enable_hashjoin = off;
 ALTER FUNCTION rectify.region_scorecard(date, text) SET enable_hashjoin = off;
+
+-- ---------------------------------------------------------------------------
+-- 4. A fix found on the way: setup_roles() (0.6) grants the administrator
+--    INSERT, UPDATE and DELETE on rectify.escalation_policy, but every such
+--    change failed with 42501, because the statement trigger recomputing
+--    the items' next escalation dates ran with the administrator's rights,
+--    who may not update that column.  The trigger function takes no input
+--    and only recomputes derived dates: it now runs as the owner.
+-- ---------------------------------------------------------------------------
+
+ALTER FUNCTION rectify.escalation_inputs_changed() SECURITY DEFINER;

@@ -166,6 +166,12 @@ SELECT escalate_item(4, 'warning', '进度滞后', '2021-10-01');
 SELECT reopen(1, '回头看发现反弹', '2021-12-01');
 SELECT bind_officer('rt_alice', '永州市政府');
 SELECT actor, kind, from_value, to_value FROM events WHERE event_id > (SELECT events FROM snap) AND actor = 'rt_adam' ORDER BY event_id;
+-- the escalation policy is his (0.7: the next escalation dates follow it)
+SELECT code, escalation_next FROM items WHERE code = 'S-1';
+INSERT INTO escalation_policy (category, level, min_days_overdue) VALUES ('water', 'notice', 5);
+SELECT code, escalation_next FROM items WHERE code = 'S-1';
+DELETE FROM escalation_policy WHERE category = 'water';
+SELECT code, escalation_next FROM items WHERE code = 'S-1';
 RESET SESSION AUTHORIZATION;
 
 SET SESSION AUTHORIZATION rt_alice;   -- now bound to both units
