@@ -1,9 +1,10 @@
 \echo Use "ALTER EXTENSION rectify UPDATE TO '0.7'" to load this file. \quit
 -- ===========================================================================
--- rectify 0.7: the daily run and the scorecards at national scale.
+-- rectify 0.7: the daily run and the scorecards at national scale, and
+-- measures done by the units that carry them out.
 --
--- Nothing here changes a result; every change makes work proportional to
--- what changed (issue 8, README "Performance"):
+-- Sections 1-3 change no result; they make work proportional to what
+-- changed (issue 8, README "Performance"):
 --   1. escalate(asof) decides every step in one query and writes them with
 --      one UPDATE, one INSERT and one payload query, instead of a dozen
 --      statements per item;
@@ -13,6 +14,8 @@
 --   3. the scoring context is one row the planner can see as one row, and
 --      the escalation history of the scorecards is aggregated in one pass
 --      over rectify.events instead of one probe per item.
+-- Section 4 fixes an administrator's escalation_policy changes (42501);
+-- section 5 adds complete_measure() for officers of a primary unit.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -364,3 +367,91 @@ ALTER FUNCTION rectify.region_scorecard(date, text) SET enable_hashjoin = off;
 -- ---------------------------------------------------------------------------
 
 ALTER FUNCTION rectify.escalation_inputs_changed() SECURITY DEFINER;
+
+-- ---------------------------------------------------------------------------
+-- 5. Measures are done by the units that carry them out.
+--
+-- Until 0.6 a measure (措施) could be marked done only by an administrator
+-- updating rectify.measures.  complete_measure() lets an officer of one of
+-- the item's primary units (主体责任单位), or an administrator, record it,
+-- with the date and a note, in the history ('measure_completed').
+-- ---------------------------------------------------------------------------
+
+ALTER TABLE rectify.events DROP CONSTRAINT events_kind_check;
+ALTER TABLE rectify.events ADD CONSTRAINT events_kind_check CHECK (kind IN
+  ('registered', 'status', 'sent_back', 'reopened', 'deadline_extended', 'progress',
+   'escalated', 'escalated_manually', 'escalation_ended',
+   'responsibility_added', 'responsibility_removed', 'content_changed', 'due_date_changed',
+   'project_status', 'verified_amount', 'measure_completed'));
+COMMENT ON CONSTRAINT events_kind_check ON rectify.events IS
+  'the kinds of event: lifecycle (registered, status, sent_back, reopened, deadline_extended, progress, due_date_changed, measure_completed), escalation (escalated, escalated_manually, escalation_ended), responsibility (responsibility_added, responsibility_removed), content_changed, and reduction projects (project_status, verified_amount)';
+
+-- Who may write measures: administrators anything (as before); an officer
+-- of a primary unit only the completion date of a measure not yet done.
+CREATE FUNCTION rectify.measures_authorize() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.completed_on IS NULL AND NEW.completed_on IS NOT NULL
+     AND (to_jsonb(NEW) - 'completed_on') = (to_jsonb(OLD) - 'completed_on')
+     AND rectify.is_primary(OLD.item_id) THEN
+    RETURN NEW;
+  END IF;
+  PERFORM rectify.deny(format('only an administrator may %s rows of rectify.measures (officers of a primary unit only complete them)',
+                              lower(TG_OP)));
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.measures_authorize() IS
+  'trigger: administrators write measures; an officer of a primary unit may only complete one (rectify.complete_measure); 42501 otherwise';
+DROP TRIGGER admin_only ON rectify.measures;
+CREATE TRIGGER measures_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.measures
+  FOR EACH ROW
+  WHEN (NOT rectify.caller_is('admin'))
+  EXECUTE FUNCTION rectify.measures_authorize();
+COMMENT ON TRIGGER measures_authorize ON rectify.measures IS
+  'administrators and superusers pass; officers of a primary unit may only complete a measure';
+
+CREATE FUNCTION rectify.complete_measure(measure bigint, on_date date DEFAULT rectify.today(),
+                                         note text DEFAULT NULL)
+  RETURNS date
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+DECLARE
+  m rectify.measures;
+  it rectify.items;
+BEGIN
+  SELECT * INTO m FROM rectify.measures x WHERE x.measure_id = complete_measure.measure;
+  IF NOT FOUND THEN
+    -- as lock_item: no probing for ids by those who may not see every item
+    IF NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier')) THEN
+      PERFORM rectify.deny(format('measure %s is not visible to %s', coalesce(measure::text, 'NULL'), session_user));
+    END IF;
+    RAISE EXCEPTION 'measure % does not exist', coalesce(measure::text, 'NULL')
+      USING ERRCODE = 'no_data_found',
+            HINT = 'rectify.measure_states(asof) lists the measures with their ids.';
+  END IF;
+  it := rectify.lock_item(m.item_id);
+  SELECT * INTO m FROM rectify.measures x WHERE x.measure_id = complete_measure.measure FOR UPDATE;
+  IF m.completed_on IS NOT NULL THEN
+    RAISE EXCEPTION 'measure % of item "%" is already done (on %)', m.seq, it.code, m.completed_on
+      USING ERRCODE = 'check_violation',
+            HINT = 'An administrator may correct the date in rectify.measures.';
+  END IF;
+  IF it.status = 'closed' THEN
+    RAISE EXCEPTION 'item "%" is closed (销号): its measures can no longer change', it.code
+      USING ERRCODE = 'check_violation',
+            HINT = 'Reopen the item first (rectify.reopen) if the work goes on.';
+  END IF;
+  IF on_date IS NULL OR NOT isfinite(on_date) OR on_date < it.assigned THEN
+    RAISE EXCEPTION 'the completion date of measure % of item "%" must be a date from % on, not %',
+                    m.seq, it.code, it.assigned, coalesce(on_date::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the day the measure was done, such as 2021-11-30, or omit it for rectify.today().';
+  END IF;
+  UPDATE rectify.measures x SET completed_on = on_date WHERE x.measure_id = m.measure_id;
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+    VALUES (it.item_id, on_date, 'measure_completed', NULL,
+            format('measure %s: %s', m.seq, m.description), note);
+  RETURN on_date;
+END $$;
+COMMENT ON FUNCTION rectify.complete_measure(bigint, date, text) IS
+  'records that a measure (措施) was done on on_date, with a note, in rectify.events (measure_completed); for an officer of one of the item''s primary units or an administrator; refuses a measure already done, an item closed (销号) and a date before the item was assigned';

@@ -112,3 +112,35 @@ SELECT extend_deadline(3, '2022年9月', '市政府', '设备到货延迟', '202
 SELECT code, deadline, due_date, original_deadline, original_due_date FROM items WHERE item_id = 3;
 SELECT happened_on, kind, from_value, to_value, reason, approved_by
   FROM history(3) WHERE kind = 'deadline_extended';
+
+-- ------------------------------------------------------------------
+-- Measures (措施) are done one by one (0.7): complete_measure records the
+-- day and a note in the history; refusals change nothing.
+-- ------------------------------------------------------------------
+SELECT register_item('YZ-01', '431100', '思想认识偏差', '立行立改,持續推進。', '2021-08-31') AS e \gset
+SELECT report_progress(:e, 1, '2021-09-01');
+SELECT count(advance(:e, s, d))
+  FROM (VALUES ('completed'::item_status, date '2021-09-20'), ('preliminary_review', '2021-09-25'),
+               ('public_notice', '2021-10-01'), ('applied', '2021-10-10'),
+               ('verified', '2021-10-20'), ('closed', '2021-10-30')) AS v(s, d);
+SELECT add_measure(3, '渗滤液处理站扩容') AS m1, add_measure(3, '垃圾填埋场封场', '2022年6月30日') AS m2,
+       add_measure(:e, '领导班子专题学习') AS m3;
+CREATE FUNCTION pg_temp.measures_print() RETURNS text LANGUAGE sql AS $$
+  SELECT md5((SELECT string_agg(m::text, ';' ORDER BY measure_id) FROM rectify.measures m) ||
+             (SELECT count(*) FROM rectify.events)::text)
+$$;
+SELECT pg_temp.measures_print() AS before \gset
+SELECT * FROM testkit.try($$complete_measure(NULL)$$);
+SELECT * FROM testkit.try($$complete_measure(999)$$);
+SELECT * FROM testkit.try($$complete_measure(1, 'infinity')$$);
+SELECT * FROM testkit.try($$complete_measure(1, NULL)$$);
+SELECT * FROM testkit.try($$complete_measure(1, '2021-08-30')$$);
+SELECT * FROM testkit.try($$complete_measure(3, '2021-10-15')$$);   -- its item is closed
+SELECT pg_temp.measures_print() = :'before' AS nothing_changed;
+SELECT complete_measure(1, '2021-11-30', '扩容工程完工，通过验收');
+SELECT pg_temp.measures_print() AS before \gset
+SELECT * FROM testkit.try($$complete_measure(1, '2021-12-01')$$);
+SELECT pg_temp.measures_print() = :'before' AS nothing_changed;
+SELECT happened_on, kind, from_value, to_value, reason FROM history(3) WHERE kind = 'measure_completed';
+SELECT measure_id, seq, description, due_date, state, item_state
+  FROM measure_states('2021-12-31') ORDER BY measure_id;

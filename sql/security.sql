@@ -86,10 +86,15 @@ SELECT * FROM testkit.run($$INSERT INTO rectify.responsibilities VALUES (4, 1, '
 SELECT * FROM testkit.run($$DELETE FROM rectify.responsibilities$$);
 SELECT * FROM testkit.run($$INSERT INTO rectify.officer_units VALUES ('rt_alice', 2)$$);
 SELECT * FROM testkit.run($$UPDATE rectify.measures SET description = 'x'$$);
+SELECT * FROM testkit.run($$UPDATE rectify.measures SET completed_on = '2021-07-01' WHERE measure_id = 1$$);
+SELECT * FROM testkit.try($$complete_measure(2, '2021-07-01')$$);   -- S-2: not primary
+SELECT * FROM testkit.try($$complete_measure(4, '2021-07-01')$$);   -- S-4: not visible
+SELECT * FROM testkit.try($$complete_measure(99, '2021-07-01')$$);  -- no such measure: same answer
 SELECT * FROM testkit.run($$DELETE FROM rectify.effects$$);
 SELECT * FROM testkit.run($$SELECT * FROM rectify.reduction_projects$$);
 SELECT * FROM testkit.run($$SELECT * FROM rectify.dispatch_snapshots$$);
-SELECT pg_temp.unchanged() AS nothing_changed;
+SELECT pg_temp.unchanged() AS nothing_changed,
+       (SELECT count(*) FROM measures WHERE completed_on IS NOT NULL) AS measures_done;
 -- allowed: progress and the submission steps on her primary item
 SELECT report_progress(1, 0.5, '2021-07-01', '过半');
 SELECT advance(1, 'completed', '2021-08-01');
@@ -98,6 +103,9 @@ SELECT advance(1, 'preliminary_review', '2021-08-02'), advance(1, 'public_notice
 SELECT * FROM testkit.try($$advance(1, 'verified', '2021-08-20')$$);     -- 核查 is the verifier's
 SELECT * FROM testkit.try($$advance(1, 'in_progress', '2021-08-20', '自己退回')$$);
 SELECT actor, kind, to_value FROM events WHERE item_id = 1 AND kind IN ('progress', 'status') ORDER BY event_id;
+-- and the measures of her primary item (0.7)
+SELECT complete_measure(1, '2021-07-20', '管网改造完成');
+SELECT actor, happened_on, kind, to_value, reason FROM events WHERE kind = 'measure_completed';
 RESET SESSION AUTHORIZATION;
 
 -- Officer bob sees S-2, S-3 and S-4 (primary of all three), not S-1.
@@ -123,6 +131,7 @@ SELECT * FROM testkit.try($$assign_unit(2, '保定市住建局')$$);
 SELECT * FROM testkit.try($$escalate_item(2, 'warning', '催办', '2021-09-01')$$);
 SELECT * FROM testkit.run($$UPDATE rectify.items SET problem = 'x' WHERE code = 'S-1'$$);
 SELECT * FROM testkit.run($$UPDATE rectify.measures SET description = 'x'$$);
+SELECT * FROM testkit.try($$complete_measure(2, '2021-09-01')$$);
 SELECT * FROM testkit.run($$INSERT INTO rectify.effects (item_id, description) VALUES (1, 'x')$$);
 SELECT * FROM testkit.run($$DELETE FROM rectify.events$$);
 SELECT pg_temp.unchanged() AS nothing_changed;
