@@ -15,7 +15,9 @@
 --      the escalation history of the scorecards is aggregated in one pass
 --      over rectify.events instead of one probe per item.
 -- Section 4 fixes an administrator's escalation_policy changes (42501);
--- section 5 adds complete_measure() for officers of a primary unit.
+-- section 5 adds complete_measure() for officers of a primary unit;
+-- section 6 lets an administrator run escalate() and change the office's
+-- settings and scoring weights.
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -31,7 +33,7 @@
 CREATE OR REPLACE FUNCTION rectify.escalate(asof date DEFAULT rectify.today())
   RETURNS TABLE (item_id bigint, code text, from_level rectify.escalation_level,
                  to_level rectify.escalation_level, days_overdue integer, reason text)
-  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
   SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
 #variable_conflict use_column
 DECLARE
@@ -49,6 +51,11 @@ DECLARE
   payloads text[];
   payload text;
 BEGIN
+  -- It runs as the owner (0.7), so that an administrator can run it; the
+  -- pg_cron jobs run as a superuser, who passes this check too.
+  IF NOT rectify.caller_is('admin') THEN
+    PERFORM rectify.deny('only an administrator may run rectify.escalate()');
+  END IF;
   IF asof IS NULL OR NOT isfinite(asof) THEN
     RAISE EXCEPTION 'escalation date must be a finite date, not %', coalesce(asof::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value',
@@ -455,3 +462,18 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.complete_measure(bigint, date, text) IS
   'records that a measure (措施) was done on on_date, with a note, in rectify.events (measure_completed); for an officer of one of the item''s primary units or an administrator; refuses a measure already done, an item closed (销号) and a date before the item was assigned';
+
+-- ---------------------------------------------------------------------------
+-- 6. The administrator runs the office: escalate() (above), the office
+--    settings and the scoring weights.  Until 0.6 only the owner could,
+--    for want of privileges on the tables they write.  The functions now
+--    run as the owner, and the tables check the caller, as the ledger's
+--    do (admin_only: administrators and superusers; 42501 otherwise).
+-- ---------------------------------------------------------------------------
+
+ALTER FUNCTION rectify.set_setting(text, text) SECURITY DEFINER;
+ALTER FUNCTION rectify.set_score_weight(text, double precision) SECURITY DEFINER;
+CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.settings
+  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
+CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.score_settings
+  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();

@@ -90,6 +90,9 @@ SELECT * FROM testkit.run($$UPDATE rectify.measures SET completed_on = '2021-07-
 SELECT * FROM testkit.try($$complete_measure(2, '2021-07-01')$$);   -- S-2: not primary
 SELECT * FROM testkit.try($$complete_measure(4, '2021-07-01')$$);   -- S-4: not visible
 SELECT * FROM testkit.try($$complete_measure(99, '2021-07-01')$$);  -- no such measure: same answer
+SELECT * FROM testkit.try($$(SELECT count(*) FROM rectify.escalate('2021-07-01'))$$);
+SELECT * FROM testkit.try($$set_setting('warning_days', '10')$$);
+SELECT * FROM testkit.try($$set_score_weight('per_level', 10)$$);
 SELECT * FROM testkit.run($$DELETE FROM rectify.effects$$);
 SELECT * FROM testkit.run($$SELECT * FROM rectify.reduction_projects$$);
 SELECT * FROM testkit.run($$SELECT * FROM rectify.dispatch_snapshots$$);
@@ -181,6 +184,14 @@ INSERT INTO escalation_policy (category, level, min_days_overdue) VALUES ('water
 SELECT code, escalation_next FROM items WHERE code = 'S-1';
 DELETE FROM escalation_policy WHERE category = 'water';
 SELECT code, escalation_next FROM items WHERE code = 'S-1';
+-- and so are the office's settings, its scoring weights and the daily run
+-- (0.7); the settings go back to their defaults after
+SELECT set_setting('warning_days', '10'), set_score_weight('per_level', 10);
+SELECT warning_days FROM office;
+SELECT per_level FROM score_weights;
+SELECT code, from_level, to_level, days_overdue FROM escalate('2023-01-20') ORDER BY code;
+SELECT DISTINCT actor FROM events WHERE kind = 'escalated';
+SELECT set_setting('warning_days', NULL), set_score_weight('per_level', NULL);
 RESET SESSION AUTHORIZATION;
 
 SET SESSION AUTHORIZATION rt_alice;   -- now bound to both units
