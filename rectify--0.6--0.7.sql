@@ -30,6 +30,62 @@
 -- statements, so each statement touches exactly the items that change.
 -- ---------------------------------------------------------------------------
 
+-- The notification payload is defined once, in these two helpers, for
+-- escalation_payload() (one item, cutting the unit list to fit) and
+-- escalate() (every step of a run at once).
+CREATE FUNCTION rectify.primary_unit_names(item bigint) RETURNS text[]
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT coalesce(array_agg(u.name ORDER BY r.seq, u.name), '{}')
+    FROM rectify.responsibilities r JOIN rectify.units u USING (unit_id)
+   WHERE r.item_id = primary_unit_names.item AND r.role = 'primary';
+END;
+COMMENT ON FUNCTION rectify.primary_unit_names(bigint) IS
+  'internal: the names of an item''s primary responsible units, in their order';
+
+CREATE FUNCTION rectify.escalation_payload_json(item bigint, code text, region rectify.region,
+                                                units text[], units_omitted integer,
+                                                from_level rectify.escalation_level,
+                                                to_level rectify.escalation_level,
+                                                days_overdue integer, asof date, manual boolean)
+  RETURNS text
+  LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT pg_catalog.row_to_json(p)::text
+          FROM (SELECT item AS item_id,
+                       CASE WHEN pg_catalog.octet_length(code) > 200
+                            THEN pg_catalog.left(code, 60) || '…' ELSE code END AS code,
+                       region::text AS region, units AS units, units_omitted AS units_omitted,
+                       from_level AS "from", to_level AS "to", days_overdue AS days_overdue,
+                       asof AS asof, manual AS manual) AS p);
+COMMENT ON FUNCTION rectify.escalation_payload_json(bigint, text, rectify.region, text[], integer, rectify.escalation_level, rectify.escalation_level, integer, date, boolean) IS
+  'internal: the JSON text of one escalation step as sent on rectify_escalation (an overlong code cut to 60 characters)';
+
+-- As in 0.3, through the helpers.
+CREATE OR REPLACE FUNCTION rectify.escalation_payload(item bigint, from_level rectify.escalation_level,
+                                                      to_level rectify.escalation_level,
+                                                      days_overdue integer, asof date,
+                                                      manual boolean DEFAULT false)
+  RETURNS text
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  limit_bytes constant integer := 2000;
+  it rectify.items;
+  units text[] := rectify.primary_unit_names(item);
+  n integer := cardinality(units);
+  payload text;
+BEGIN
+  SELECT * INTO it FROM rectify.items i WHERE i.item_id = item;
+  LOOP
+    payload := rectify.escalation_payload_json(item, it.code, it.region, units[1:n],
+                                               cardinality(units) - n, from_level, to_level,
+                                               days_overdue, asof, manual);
+    EXIT WHEN octet_length(payload) <= limit_bytes OR n = 0;
+    n := n - 1;
+  END LOOP;
+  RETURN payload;
+END $$;
+
 CREATE OR REPLACE FUNCTION rectify.escalate(asof date DEFAULT rectify.today())
   RETURNS TABLE (item_id bigint, code text, from_level rectify.escalation_level,
                  to_level rectify.escalation_level, days_overdue integer, reason text)
@@ -154,19 +210,11 @@ BEGIN
                      ORDER BY p.n)
       INTO payloads
       FROM (SELECT s.n, s.item_id, s.from_level, s.to_level, s.days,
-                   (SELECT row_to_json(x)::text
-                      FROM (SELECT s.item_id AS item_id,
-                                   CASE WHEN octet_length(i.code) > 200 THEN left(i.code, 60) || '…' ELSE i.code END AS code,
-                                   i.region::text AS region,
-                                   u.units AS units, 0 AS units_omitted,
-                                   s.from_level AS "from", s.to_level AS "to",
-                                   s.days AS days_overdue, asof AS asof, false AS manual) x) AS json
+                   rectify.escalation_payload_json(s.item_id, i.code, i.region,
+                                                   rectify.primary_unit_names(s.item_id), 0,
+                                                   s.from_level, s.to_level, s.days, asof, false) AS json
               FROM unnest(ids, froms, tos, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, days, n)
-              JOIN rectify.items i ON i.item_id = s.item_id
-             CROSS JOIN LATERAL (
-               SELECT coalesce(array_agg(un.name ORDER BY r.seq, un.name), '{}') AS units
-                 FROM rectify.responsibilities r JOIN rectify.units un USING (unit_id)
-                WHERE r.item_id = s.item_id AND r.role = 'primary') u) p;
+              JOIN rectify.items i ON i.item_id = s.item_id) p;
     FOREACH payload IN ARRAY payloads LOOP
       PERFORM pg_notify('rectify_escalation', payload);
     END LOOP;
