@@ -30,6 +30,38 @@
 -- statements, so each statement touches exactly the items that change.
 -- ---------------------------------------------------------------------------
 
+-- The date an item's level can next rise by days overdue, defined once for
+-- escalation_next_change() (every change of an item) and escalate() (the
+-- items it raises).
+CREATE FUNCTION rectify.next_threshold_date(due date, category text, source text,
+                                            above rectify.escalation_level)
+  RETURNS date
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT next_threshold_date.due + min(t.min_days_overdue)
+    FROM rectify.escalation_thresholds(next_threshold_date.category, next_threshold_date.source) t
+   WHERE t.level > next_threshold_date.above;
+END;
+COMMENT ON FUNCTION rectify.next_threshold_date(date, text, text, rectify.escalation_level) IS
+  'internal: due plus the smallest threshold (days overdue) of a level above the given one for items of this category and source; NULL if none';
+
+CREATE OR REPLACE FUNCTION rectify.escalation_next_change(it rectify.items)
+  RETURNS date
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  nxt date;
+BEGIN
+  IF it.completed_on IS NOT NULL OR it.due_date IS NULL THEN
+    RETURN NULL;
+  END IF;
+  nxt := rectify.next_threshold_date(it.due_date, it.category, it.source, it.escalation_level);
+  IF it.escalation_level < 'notice' THEN
+    nxt := least(nxt, rectify.lag_date(it));
+  END IF;
+  RETURN nxt;
+END $$;
+
 -- The notification payload is defined once, in these two helpers, for
 -- escalation_payload() (one item, cutting the unit list to fit) and
 -- escalate() (every step of a run at once).
@@ -172,9 +204,8 @@ BEGIN
            array_agg(s.days ORDER BY s.item_id),
            -- the next date the level can rise: as escalation_next_change()
            -- computes it for an item at notice or above (no lag date)
-           array_agg((SELECT s.due_date + min(t.min_days_overdue)
-                        FROM rectify.escalation_thresholds(s.category, s.source) t
-                       WHERE t.level > s.new_level) ORDER BY s.item_id),
+           array_agg(rectify.next_threshold_date(s.due_date, s.category, s.source, s.new_level)
+                     ORDER BY s.item_id),
            array_agg(CASE WHEN s.lagging
                           THEN format('lagging: progress %s is %s behind 序时进度 %s (threshold %s)',
                                       s.progress, s.expected - s.progress, s.expected, lag_limit)
