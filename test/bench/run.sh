@@ -835,7 +835,9 @@ SQL
 	            AND (SELECT count(*) FROM bench.wd_ref_calls WHERE rectify.workdays_between(d, rectify.add_workdays(d, k)) <> k) = 0")
 	[ "$check" = t ] || { echo "add_workdays / workdays_between and the day-by-day reference disagree" >&2; exit 1; }
 	log "add_workdays / workdays_between, $calls calls (reference on $REF_CALLS, scaled)"
-	local refname="day-by-day ×$(awk -v a="$calls" -v b="$REF_CALLS" 'BEGIN {printf "%g", a / b}')"
+	local scale refname
+	scale=$(awk -v a="$calls" -v b="$REF_CALLS" 'BEGIN {printf "%g", a / b}')
+	refname="day-by-day ×$scale"
 	compare workdays "$calls" \
 		"add_workdays=SELECT sum(rectify.add_workdays(d, k) - d) FROM bench.wd_calls" \
 		"workdays_between=SELECT sum(rectify.workdays_between(d, d + k)) FROM bench.wd_calls" \
@@ -849,7 +851,7 @@ SQL
 	report workdays add_workdays "$refname (add)" ratio_max 0.05 '≥ 20× faster than day-by-day SQL' true 'add_workdays'
 	report workdays workdays_between "$refname (between)" ratio_max 0.05 '≥ 20× faster than day-by-day SQL' true 'workdays_between'
 	report workdays 'no calendar' '' info 0 'sum(d + k - d), the same scan without calendar' true 'workdays: scan only'
-	note "workdays: the day-by-day references ran on $REF_CALLS calls; their times are scaled ×$(awk -v a="$calls" -v b="$REF_CALLS" 'BEGIN {printf "%g", a / b}') to $calls calls"
+	note "workdays: the day-by-day references ran on $REF_CALLS calls; their times are scaled ×$scale to $calls calls"
 	psql_f -c "DROP TABLE bench.wd_calls, bench.wd_ref_calls"
 }
 
