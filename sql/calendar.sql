@@ -175,27 +175,14 @@ SELECT d FROM (VALUES ('15 workdays'::deadline), ('30 days'), ('ongoing'), ('2 w
  ORDER BY d;
 -- binary input accepts the new kinds, checked as strictly as text
 CREATE TABLE cal_copy (d deadline);
-CREATE FUNCTION pg_temp.copy_through(src text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-  f text := current_setting('data_directory') || '/calendar_copy.bin';
-  state text;
-  message text;
-BEGIN
-  EXECUTE format('COPY %s TO %L (FORMAT binary)', src, f);
-  EXECUTE format('COPY cal_copy FROM %L (FORMAT binary)', f);
-  RETURN (SELECT d::text FROM cal_copy ORDER BY ctid DESC LIMIT 1);
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
-  RETURN state;
-END $$;
 -- 15 workdays; 30 days + rollover + sustain; date + rollover; then refused:
 -- 0 days, 10000 workdays, workdays + rollover, days + the ongoing flag
-SELECT v, pg_temp.copy_through(format('(SELECT %s::bigint)', v)) AS outcome
+SELECT v, testkit.copy_through(format('(SELECT %s::bigint)', v), 'cal_copy') AS outcome
   FROM (VALUES ((5::bigint << 32) | 15), ((9::bigint << 40) | (4::bigint << 32) | 30),
                ((8::bigint << 40) | (1::bigint << 32) | 9404), ((4::bigint << 32)),
                ((5::bigint << 32) | 10000), ((8::bigint << 40) | (5::bigint << 32) | 15),
                ((2::bigint << 40) | (4::bigint << 32) | 30)) AS t(v);
+SELECT d FROM cal_copy ORDER BY ctid;   -- the three accepted, as copied in
 DROP TABLE cal_copy;
 
 -- due_date resolves calendar days (IMMUTABLE) and refuses working days
