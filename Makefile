@@ -3,7 +3,7 @@
 # scripts/test.sh, which starts its own temporary clusters.
 
 EXTENSION = rectify
-EXTVERSION = 0.1
+EXTVERSION = 1.0
 
 MODULE_big = rectify
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
@@ -13,7 +13,7 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 # scripts (rectify--A--B.sql), listed in DATA.
 SQL_FRAGMENTS = $(sort $(wildcard src/sql/*.sql))
 DATA_built = rectify--$(EXTVERSION).sql
-DATA = $(filter-out rectify--$(EXTVERSION).sql,$(wildcard rectify--*--*.sql))
+DATA = $(wildcard rectify--*--*.sql)
 
 # pg_regress tests: every sql/*.sql, in the order given by test/schedule.
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))

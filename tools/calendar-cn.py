@@ -5,7 +5,7 @@ Reads the State Council holiday arrangements (国务院办公厅关于…部分�
 通知) as published per year in the holiday-cn JSON files
 (https://github.com/NateScarlet/holiday-cn, MIT; one file per year:
 {"year", "papers", "days": [{"name", "date", "isOffDay"}]}) and rewrites
-the data section of rectify--0.3--0.4.sql between the markers
+the data section of src/sql/24_calendar.sql between the markers
 
     -- BEGIN cn calendar data (tools/calendar-cn.py)
     -- END cn calendar data
@@ -66,7 +66,7 @@ def main(argv):
     if not any(src.glob("*.json")):
         sys.exit(f"{src}: no holiday JSON files (2007.json ...) there")
     sql = pathlib.Path(argv[1] if len(argv) > 1 else
-                       pathlib.Path(__file__).resolve().parent.parent / "rectify--0.3--0.4.sql")
+                       pathlib.Path(__file__).resolve().parent.parent / "src/sql/24_calendar.sql")
     text = sql.read_text(encoding="utf-8")
     m = re.search(re.escape(BEGIN) + r"(.*?)" + re.escape(END), text, re.S)
     if not m:

@@ -1,6 +1,6 @@
 -- ------------------------------------------------------------------
 -- The ledger (整改台账): items with their four lists (问题/措施/责任/效果
--- 清单), units, and the append-only event history.
+-- 清单) and units.  The event history is in 32_events.sql.
 --
 -- Every user-data table and its sequence is registered with
 -- pg_extension_config_dump, or pg_dump would silently drop the ledger.
@@ -48,6 +48,23 @@ INSERT INTO rectify.transitions VALUES
   ('verified', 'in_progress', 'send back (退回)'),
   ('closed', 'reopened', 'reopen after a rebound (回头看反弹)');
 
+-- The escalation ladder's levels (跟踪督办); the thresholds are in
+-- 55_escalation.sql.
+CREATE TYPE rectify.escalation_level AS ENUM (
+  'none',                 -- 未处置
+  'notice',               -- 函告
+  'warning',              -- 警示
+  'circular',             -- 通报
+  'supervision',          -- 督办
+  'listed_supervision',   -- 挂牌督办
+  'summons',              -- 约谈
+  'approval_freeze',      -- 区域限批
+  'accountability'        -- 移交问责
+);
+COMMENT ON TYPE rectify.escalation_level IS
+  'escalation ladder, mildest first: none < notice (函告) < warning (警示) < circular (通报) < supervision (督办) < listed_supervision (挂牌督办) < summons (约谈) < approval_freeze (区域限批) < accountability (移交问责)';
+
+
 CREATE TABLE rectify.units (
   unit_id serial PRIMARY KEY,
   name text NOT NULL UNIQUE CHECK (btrim(name) <> ''),
@@ -57,15 +74,27 @@ COMMENT ON TABLE rectify.units IS 'units that carry or supervise rectification (
 COMMENT ON COLUMN rectify.units.name IS 'the unit''s name as the plans write it';
 COMMENT ON COLUMN rectify.units.region IS 'the administrative division the unit belongs to, if known';
 
+-- Where an item comes from and what it is about: one list each, used by
+-- the tables' CHECK constraints, register_item(), import_items() and the
+-- escalation policy, and shown in their hints.
+CREATE FUNCTION rectify.item_sources() RETURNS text[]
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN ARRAY['central', 'provincial', 'lookback', 'warning_film', 'complaint', 'proposal', 'other'];
+COMMENT ON FUNCTION rectify.item_sources() IS
+  'the sources of an item: central, provincial, lookback (回头看), warning_film (警示片), complaint (信访), proposal (建议提案), other';
+CREATE FUNCTION rectify.item_categories() RETURNS text[]
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN ARRAY['governance', 'industry', 'energy', 'air', 'water', 'soil', 'solid_waste', 'ecology', 'other'];
+COMMENT ON FUNCTION rectify.item_categories() IS
+  'the categories of an item: governance, industry, energy, air, water, soil, solid_waste, ecology, other';
+
 CREATE TABLE rectify.items (
   item_id bigserial PRIMARY KEY,
   code text NOT NULL UNIQUE CHECK (btrim(code) <> ''),
-  source text NOT NULL DEFAULT 'central' CHECK (source IN
-    ('central', 'provincial', 'lookback', 'warning_film', 'complaint', 'proposal', 'other')),
+  source text NOT NULL DEFAULT 'central' CHECK (source = ANY (rectify.item_sources())),
   batch text,
   region rectify.region NOT NULL,
-  category text NOT NULL DEFAULT 'other' CHECK (category IN
-    ('governance', 'industry', 'energy', 'air', 'water', 'soil', 'solid_waste', 'ecology', 'other')),
+  category text NOT NULL DEFAULT 'other' CHECK (category = ANY (rectify.item_categories())),
   problem text NOT NULL CHECK (btrim(problem) <> ''),
   target text,
   leader text,
@@ -80,6 +109,11 @@ CREATE TABLE rectify.items (
   completed_on date CHECK (completed_on >= assigned),
   closed_on date CHECK (closed_on >= completed_on),
   reopened_count integer NOT NULL DEFAULT 0 CHECK (reopened_count >= 0),
+  escalation_level rectify.escalation_level NOT NULL DEFAULT 'none',
+  escalated_on date,
+  escalation_next date,
+  calendar text NOT NULL REFERENCES rectify.calendars,
+  calendar_version bigint,
   -- the status and the dates must tell the same story
   CONSTRAINT items_completed_on_matches_status
     CHECK ((status IN ('registered', 'in_progress', 'reopened')) = (completed_on IS NULL)),
@@ -106,6 +140,16 @@ COMMENT ON COLUMN rectify.items.progress IS 'reported progress, 0 to 1';
 COMMENT ON COLUMN rectify.items.completed_on IS '整改完成: the date judged against the deadline';
 COMMENT ON COLUMN rectify.items.closed_on IS '销号: the date the item was filed and closed';
 COMMENT ON COLUMN rectify.items.reopened_count IS 'how many times a look-back reopened the item';
+COMMENT ON COLUMN rectify.items.escalation_level IS
+  'current escalation level (跟踪督办); never lowered while the item is open, back to none when it is completed';
+COMMENT ON COLUMN rectify.items.escalated_on IS 'the asof of the last escalation step';
+COMMENT ON COLUMN rectify.items.escalation_next IS
+  'the first date on which the level can rise (a ladder threshold or the lag threshold is crossed); NULL when it cannot: completed, ongoing, or at the top. Maintained by trigger';
+COMMENT ON COLUMN rectify.items.calendar IS
+  'the working-day calendar of the item: the calendar of its region (most specific) at registration, else cn';
+COMMENT ON COLUMN rectify.items.calendar_version IS
+  'the calendar version the due date was resolved with (NULL if no calendar was needed); frozen once the item is completed';
+
 CREATE INDEX items_region_idx ON rectify.items (region);
 CREATE INDEX items_open_due_idx ON rectify.items (due_date) WHERE completed_on IS NULL;
 -- overdue(asof) within a region reads only the items overdue as of asof:
@@ -113,6 +157,10 @@ CREATE INDEX items_open_due_idx ON rectify.items (due_date) WHERE completed_on I
 -- inside the index (see rectify.overdue).
 CREATE INDEX items_region_open_due_idx ON rectify.items
   (region, (coalesce(completed_on, 'infinity'::date)), due_date);
+CREATE INDEX items_escalation_next_idx ON rectify.items (escalation_next)
+  WHERE escalation_next IS NOT NULL;
+COMMENT ON INDEX rectify.items_escalation_next_idx IS
+  'rectify.escalate(asof) reads only items whose escalation_next has come';
 
 CREATE TABLE rectify.measures (
   measure_id bigserial PRIMARY KEY,
@@ -121,7 +169,12 @@ CREATE TABLE rectify.measures (
   description text NOT NULL CHECK (btrim(description) <> ''),
   deadline rectify.deadline,
   completed_on date,
-  UNIQUE (item_id, seq)
+  UNIQUE (item_id, seq),
+  -- measure_states() resolves a measure's due date with the IMMUTABLE
+  -- functions: refuse a deadline that needs a calendar rather than fail
+  -- later in every report
+  CONSTRAINT measures_deadline_needs_no_calendar
+    CHECK (deadline IS NULL OR NOT rectify.needs_calendar(deadline))
 );
 COMMENT ON TABLE rectify.measures IS '措施清单: numbered measures of an item, each may carry its own deadline';
 COMMENT ON COLUMN rectify.measures.deadline IS 'the measure''s own deadline; NULL means the item''s';
@@ -148,32 +201,10 @@ CREATE TABLE rectify.effects (
 );
 COMMENT ON TABLE rectify.effects IS '效果清单: measurable results, e.g. 城市污水处理率达到96%';
 
-CREATE TABLE rectify.events (
-  event_id bigserial PRIMARY KEY,
-  item_id bigint NOT NULL REFERENCES rectify.items,
-  happened_on date NOT NULL,
-  recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-  actor text NOT NULL DEFAULT CURRENT_USER,
-  kind text NOT NULL CHECK (kind IN
-    ('registered', 'status', 'sent_back', 'reopened', 'deadline_extended', 'progress')),
-  from_value text,
-  to_value text,
-  reason text,
-  approved_by text
-);
-COMMENT ON TABLE rectify.events IS
-  'append-only history of every item: registration, status changes, send-backs, reopenings, deadline extensions (延期), progress reports';
-COMMENT ON COLUMN rectify.events.happened_on IS 'the office date the change took effect (asof)';
-COMMENT ON COLUMN rectify.events.recorded_at IS 'when it was written';
-COMMENT ON COLUMN rectify.events.actor IS 'the database role that made the change';
-COMMENT ON COLUMN rectify.events.approved_by IS 'who approved a deadline extension';
-CREATE INDEX events_item_idx ON rectify.events (item_id, event_id);
-
 COMMENT ON SEQUENCE rectify.units_unit_id_seq IS 'ids of rectify.units';
 COMMENT ON SEQUENCE rectify.items_item_id_seq IS 'ids of rectify.items';
 COMMENT ON SEQUENCE rectify.measures_measure_id_seq IS 'ids of rectify.measures';
 COMMENT ON SEQUENCE rectify.effects_effect_id_seq IS 'ids of rectify.effects';
-COMMENT ON SEQUENCE rectify.events_event_id_seq IS 'ids of rectify.events, in recording order';
 
 SELECT pg_catalog.pg_extension_config_dump('rectify.units', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.units_unit_id_seq', '');
@@ -184,67 +215,3 @@ SELECT pg_catalog.pg_extension_config_dump('rectify.measures_measure_id_seq', ''
 SELECT pg_catalog.pg_extension_config_dump('rectify.responsibilities', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.effects', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.effects_effect_id_seq', '');
-SELECT pg_catalog.pg_extension_config_dump('rectify.events', '');
-SELECT pg_catalog.pg_extension_config_dump('rectify.events_event_id_seq', '');
-
--- ------------------------------------------------------------------
--- Triggers: resolved due dates, and the guard that keeps the lifecycle
--- columns in the hands of the functions that record history.
--- ------------------------------------------------------------------
-
--- Fill the resolved due date and the original deadline on insert; a
--- restore brings its own values and keeps them.
-CREATE FUNCTION rectify.items_fill() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
-BEGIN
-  NEW.original_deadline := coalesce(NEW.original_deadline, NEW.deadline);
-  IF NEW.due_date IS NULL THEN
-    NEW.due_date := rectify.due_date(NEW.deadline, NEW.assigned,
-                                     (SELECT immediate_days FROM rectify.office));
-  END IF;
-  IF NEW.original_due_date IS NULL AND NEW.original_deadline = NEW.deadline THEN
-    NEW.original_due_date := NEW.due_date;
-  END IF;
-  RETURN NEW;
-END $$;
-COMMENT ON FUNCTION rectify.items_fill() IS 'trigger: resolves due dates of a new item';
-CREATE TRIGGER items_fill BEFORE INSERT ON rectify.items
-  FOR EACH ROW EXECUTE FUNCTION rectify.items_fill();
-
--- Lifecycle columns change only inside rectify's functions, which record
--- the change in rectify.events; anything else would leave no history.
-CREATE FUNCTION rectify.items_guard() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
-BEGIN
-  IF coalesce(current_setting('rectify.in_api', true), '') <> 'on' AND
-     (NEW.status, NEW.deadline, NEW.due_date, NEW.assigned, NEW.progress,
-      NEW.completed_on, NEW.closed_on, NEW.reopened_count,
-      NEW.original_deadline, NEW.original_due_date)
-     IS DISTINCT FROM
-     (OLD.status, OLD.deadline, OLD.due_date, OLD.assigned, OLD.progress,
-      OLD.completed_on, OLD.closed_on, OLD.reopened_count,
-      OLD.original_deadline, OLD.original_due_date) THEN
-    RAISE EXCEPTION 'lifecycle fields of rectification item "%" can only be changed through rectify functions', OLD.code
-      USING ERRCODE = 'check_violation',
-            DETAIL = 'status, deadline, dates, progress and reopenings are recorded in rectify.events.',
-            HINT = 'Use rectify.advance(), rectify.report_progress(), rectify.extend_deadline() or rectify.reopen().';
-  END IF;
-  RETURN NEW;
-END $$;
-COMMENT ON FUNCTION rectify.items_guard() IS 'trigger: lifecycle columns change only through rectify functions';
-CREATE TRIGGER items_guard BEFORE UPDATE ON rectify.items
-  FOR EACH ROW EXECUTE FUNCTION rectify.items_guard();
-
--- The history is evidence: rows are added, never changed or removed.
-CREATE FUNCTION rectify.events_append_only() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-BEGIN
-  RAISE EXCEPTION 'rectify.events is append-only: % refused', TG_OP
-    USING ERRCODE = 'insufficient_privilege',
-          HINT = 'Record a correction as a new event instead.';
-END $$;
-COMMENT ON FUNCTION rectify.events_append_only() IS 'trigger: refuses UPDATE, DELETE and TRUNCATE on rectify.events';
-CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON rectify.events
-  FOR EACH ROW EXECUTE FUNCTION rectify.events_append_only();
-CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON rectify.events
-  FOR EACH STATEMENT EXECUTE FUNCTION rectify.events_append_only();

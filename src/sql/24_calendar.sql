@@ -1,13 +1,7 @@
-\echo Use "ALTER EXTENSION rectify UPDATE TO '0.4'" to load this file. \quit
-
 -- ===========================================================================
--- rectify 0.4: working-day calendars (工作日) with Chinese public holidays
--- and make-up working days (调休); deadlines counted in days or working
--- days (15个工作日, 30日); the rollover rule of 民法典 Art. 203.
---
--- Self-contained: depends only on 0.1 objects.  Replaces two 0.1 functions
--- (extend_deadline, ledger), each minimally, and adds two columns, two
--- triggers and a CHECK constraint to 0.1 tables; see the comments there.
+-- Working-day calendars (工作日) with Chinese public holidays and make-up
+-- working days (调休), for deadlines counted in working days (15个工作日)
+-- and the rollover rule of 民法典 Art. 203 (遇节假日顺延).
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
@@ -257,7 +251,7 @@ COMMENT ON FUNCTION rectify.create_calendar(text, text, rectify.region, text) IS
 -- based on it (all calendars if NULL).  Closed items — completed_on set —
 -- keep the due date and calendar_version they were judged against.
 CREATE FUNCTION rectify.refresh_due_dates(calendar text DEFAULT NULL) RETURNS integer
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   n integer;
 BEGIN
@@ -286,7 +280,7 @@ COMMENT ON FUNCTION rectify.refresh_due_dates(text) IS
 -- history), then open items counted in working days are re-resolved.
 -- Returns the new version.
 CREATE FUNCTION rectify.load_calendar(calendar text, days jsonb) RETURNS bigint
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   cal rectify.calendars;
   yj jsonb;
@@ -1157,147 +1151,3 @@ INSERT INTO rectify.calendar_days (version, day, is_off, name) VALUES
   (currval('rectify.calendar_version_seq'), '2026-10-10', false, '国庆节');
 -- END cn calendar data
 
--- ---------------------------------------------------------------------------
--- The ledger.  Items gain the calendar their working days are counted in
--- (picked by region at registration, else cn) and the calendar version
--- their due date was resolved with; re-resolution skips closed items, so
--- calendar_version is the version an item was judged against at closing.
--- ---------------------------------------------------------------------------
-
--- No DEFAULT on the new column: 0.3's functions take rectify.items rows
--- (is_lagging, ...), and PostgreSQL refuses a column with a default on a
--- table whose row type a function uses.  Existing items are filled instead.
-ALTER TABLE rectify.items
-  ADD COLUMN calendar text REFERENCES rectify.calendars,
-  ADD COLUMN calendar_version bigint;
-UPDATE rectify.items SET calendar = 'cn';
-ALTER TABLE rectify.items ALTER COLUMN calendar SET NOT NULL;
-COMMENT ON COLUMN rectify.items.calendar IS
-  'the working-day calendar of the item: the calendar of its region (most specific) at registration, else cn';
-COMMENT ON COLUMN rectify.items.calendar_version IS
-  'the calendar version the due date was resolved with (NULL if no calendar was needed); frozen once the item is completed';
-
--- Before items_fill (triggers fire in name order): resolve due dates that
--- need a calendar, so items_fill (0.1, unchanged) finds due_date set.
-CREATE FUNCTION rectify.items_calendar() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
-BEGIN
-  IF NEW.calendar IS NULL THEN
-    SELECT c.name INTO NEW.calendar FROM rectify.calendars c
-     WHERE c.region IS NOT NULL AND c.region @> NEW.region
-     ORDER BY c.region DESC LIMIT 1;
-    NEW.calendar := coalesce(NEW.calendar, 'cn');
-  END IF;
-  IF NEW.due_date IS NULL AND rectify.needs_calendar(NEW.deadline) THEN
-    NEW.due_date := rectify.resolve_due(NEW.deadline, NEW.assigned, NEW.calendar);
-    NEW.calendar_version := rectify.calendar_version(NEW.calendar);
-  END IF;
-  IF NEW.original_due_date IS NULL AND NEW.original_deadline IS NOT NULL
-     AND NEW.original_deadline <> NEW.deadline AND rectify.needs_calendar(NEW.original_deadline) THEN
-    NEW.original_due_date := rectify.resolve_due(NEW.original_deadline, NEW.assigned, NEW.calendar);
-  END IF;
-  RETURN NEW;
-END $$;
-COMMENT ON FUNCTION rectify.items_calendar() IS
-  'trigger: picks a new item''s calendar and resolves due dates counted in working days';
-CREATE TRIGGER items_calendar BEFORE INSERT ON rectify.items
-  FOR EACH ROW EXECUTE FUNCTION rectify.items_calendar();
-
--- items_guard (0.1) does not know the new columns; this one guards them.
-CREATE FUNCTION rectify.items_guard_calendar() RETURNS trigger
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
-BEGIN
-  IF coalesce(current_setting('rectify.in_api', true), '') <> 'on' AND
-     (NEW.calendar, NEW.calendar_version) IS DISTINCT FROM (OLD.calendar, OLD.calendar_version) THEN
-    RAISE EXCEPTION 'the calendar of rectification item "%" can only be changed through rectify functions', OLD.code
-      USING ERRCODE = 'check_violation',
-            HINT = 'Due dates follow calendar loads: rectify.load_calendar() and rectify.refresh_due_dates().';
-  END IF;
-  RETURN NEW;
-END $$;
-COMMENT ON FUNCTION rectify.items_guard_calendar() IS 'trigger: an item''s calendar columns change only through rectify functions';
-CREATE TRIGGER items_guard_calendar BEFORE UPDATE ON rectify.items
-  FOR EACH ROW EXECUTE FUNCTION rectify.items_guard_calendar();
-
--- Measures have no stored due date, and measure_states resolves theirs
--- with the IMMUTABLE functions: refuse measure deadlines that need a
--- calendar rather than fail later in every report.
-ALTER TABLE rectify.measures ADD CONSTRAINT measures_deadline_needs_no_calendar
-  CHECK (deadline IS NULL OR NOT rectify.needs_calendar(deadline));
-
--- extend_deadline: as in 0.1, but the new due date comes from resolve_due
--- in the item's calendar (so an extension may be "15 workdays"), and the
--- calendar version is recorded.  Changed lines are marked "0.4".
-CREATE OR REPLACE FUNCTION rectify.extend_deadline(item bigint, new_deadline rectify.deadline,
-                                        approved_by text, reason text,
-                                        on_date date DEFAULT rectify.today())
-  RETURNS date
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
-DECLARE
-  it rectify.items := rectify.lock_item(item);
-  new_due date;
-BEGIN
-  PERFORM rectify.require_text(approved_by, 'the approver of a deadline extension');
-  PERFORM rectify.require_text(reason, 'a reason for a deadline extension');
-  IF new_deadline IS NULL THEN
-    RAISE EXCEPTION 'new deadline must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
-  IF it.completed_on IS NOT NULL THEN
-    RAISE EXCEPTION 'item "%" is % and its deadline can no longer be extended', it.code, it.status
-      USING ERRCODE = 'check_violation';
-  END IF;
-  PERFORM rectify.check_on_date(it, on_date);
-  -- 0.4: resolve_due in the item's calendar instead of due_date
-  new_due := rectify.resolve_due(new_deadline, it.assigned, it.calendar, (SELECT immediate_days FROM rectify.office));
-  IF it.due_date IS NULL OR new_due IS NULL THEN
-    RAISE EXCEPTION 'cannot extend item "%" from % to %', it.code, it.deadline, new_deadline
-      USING ERRCODE = 'check_violation',
-            DETAIL = 'An extension moves one due date to a later one; ongoing deadlines have none.';
-  END IF;
-  IF new_due <= it.due_date THEN
-    RAISE EXCEPTION 'an extension must move the due date of item "%" later: % is not after %', it.code, new_due, it.due_date
-      USING ERRCODE = 'check_violation';
-  END IF;
-  UPDATE rectify.items i SET deadline = new_deadline, due_date = new_due,
-    -- 0.4: record the calendar version a working-day due date was resolved with
-    calendar_version = CASE WHEN rectify.needs_calendar(new_deadline)
-                            THEN rectify.calendar_version(it.calendar) ELSE i.calendar_version END
-   WHERE i.item_id = it.item_id;
-  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, approved_by)
-    VALUES (it.item_id, on_date, 'deadline_extended', it.deadline::text, new_deadline::text,
-            extend_deadline.reason, extend_deadline.approved_by);
-  RETURN new_due;
-END $$;
-
--- ledger: as in 0.1, but 序时进度 of a deadline that needs a calendar is
--- computed from the stored due date (expected_progress is IMMUTABLE and
--- refuses it).  Other deadlines keep 0.1's expression, so their values
--- do not change.  The changed expression is marked "0.4".
-CREATE OR REPLACE FUNCTION rectify.ledger(asof date DEFAULT rectify.today())
-  RETURNS TABLE (item_id bigint, code text, region rectify.region, category text,
-                 source text, status rectify.item_status, deadline rectify.deadline,
-                 assigned date, due_date date, original_due_date date, extended boolean,
-                 state rectify.deadline_state, days_overdue integer,
-                 expected_progress numeric, progress numeric,
-                 completed_on date, closed_on date, closed_within_extension boolean,
-                 primary_units text)
-  LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-  SELECT i.item_id, i.code, i.region, i.category, i.source, i.status, i.deadline,
-         i.assigned, i.due_date, i.original_due_date,
-         i.due_date IS DISTINCT FROM i.original_due_date,
-         rectify.due_state(i.due_date, i.completed_on, ledger.asof, o.warning_days),
-         CASE WHEN i.due_date IS NULL THEN 0
-              ELSE greatest(0, least(coalesce(i.completed_on, ledger.asof), ledger.asof) - i.due_date) END,
-         -- 0.4
-         CASE WHEN rectify.needs_calendar(i.deadline)
-              THEN rectify.due_progress(i.due_date, i.assigned, ledger.asof)
-              ELSE rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days) END,
-         i.progress, i.completed_on, i.closed_on,
-         i.completed_on > i.original_due_date AND i.completed_on <= i.due_date,
-         (SELECT string_agg(u.name, '; ' ORDER BY r.seq)
-            FROM rectify.responsibilities r JOIN rectify.units u USING (unit_id)
-           WHERE r.item_id = i.item_id AND r.role = 'primary')
-    FROM rectify.items i CROSS JOIN rectify.office o
-   WHERE i.assigned <= ledger.asof;
-END;

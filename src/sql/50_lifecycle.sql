@@ -1,15 +1,22 @@
 -- ------------------------------------------------------------------
--- Lifecycle functions.  Each locks the item, refuses what is illegal
--- before changing anything, and records the change in rectify.events.
--- They run with rectify.in_api = on, which lets items_guard pass.
+-- The lifecycle (整改 → 销号): every change of an item goes through one of
+-- these functions, which check the date, lock the item, change it and
+-- record the change in rectify.events.  The functions that write run as
+-- their owner (SECURITY DEFINER, pinned search_path); items_guard and the
+-- triggers of 35_access.sql check the caller.
 -- ------------------------------------------------------------------
 
--- Lock an item for change, or raise P0002 naming the missing id.
+-- lock_item: the item, locked for a change.  A caller who may not see the
+-- item is refused with 42501 whether or not it exists (no probing for ids).
 CREATE FUNCTION rectify.lock_item(item bigint) RETURNS rectify.items
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items;
 BEGIN
+  IF item IS NOT NULL AND NOT rectify.may_see_item(item)
+     AND NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier')) THEN
+    PERFORM rectify.deny(format('rectification item %s is not visible to %s', item, session_user));
+  END IF;
   SELECT * INTO it FROM rectify.items WHERE item_id = item FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'rectification item % does not exist', coalesce(item::text, 'NULL')
@@ -17,7 +24,8 @@ BEGIN
   END IF;
   RETURN it;
 END $$;
-COMMENT ON FUNCTION rectify.lock_item(bigint) IS 'locks an item row for a lifecycle change; P0002 if it does not exist';
+COMMENT ON FUNCTION rectify.lock_item(bigint) IS
+  'locks an item row for a lifecycle change; 42501 if the caller may not see it, P0002 if it does not exist';
 
 -- A change must be dated, and not before the item's last status change:
 -- the history reads in order, so a look-back cannot reopen an item on a
@@ -78,7 +86,7 @@ CREATE FUNCTION rectify.register_item(
     category text DEFAULT 'other', source text DEFAULT 'central', target text DEFAULT NULL,
     leader text DEFAULT NULL, batch text DEFAULT NULL)
   RETURNS bigint
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   id bigint;
 BEGIN
@@ -118,7 +126,7 @@ COMMENT ON FUNCTION rectify.register_item(text, rectify.region, text, text, date
 
 CREATE FUNCTION rectify.assign_unit(item bigint, unit_name text, role text DEFAULT 'primary')
   RETURNS void
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items := rectify.lock_item(item);
 BEGIN
@@ -133,13 +141,20 @@ BEGIN
       FROM rectify.responsibilities r2
      WHERE r2.item_id = it.item_id AND r2.role = assign_unit.role
     ON CONFLICT DO NOTHING;
+  -- the addition is recorded here, not by the audit trigger, so that rows a
+  -- restore copies in add no history
+  IF FOUND THEN
+    INSERT INTO rectify.events (item_id, happened_on, kind, to_value, reason)
+      VALUES (it.item_id, rectify.today(), 'responsibility_added',
+              assign_unit.role || ': ' || btrim(unit_name), nullif(current_setting('rectify.reason', true), ''));
+  END IF;
 END $$;
 COMMENT ON FUNCTION rectify.assign_unit(bigint, text, text) IS
   'adds a unit to an item''s responsibility list as primary, lead_supervisor or co_supervisor (in order)';
 
 CREATE FUNCTION rectify.add_measure(item bigint, description text, deadline_text text DEFAULT NULL)
   RETURNS bigint
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items := rectify.lock_item(item);
   id bigint;
@@ -159,7 +174,7 @@ COMMENT ON FUNCTION rectify.add_measure(bigint, text, text) IS
 CREATE FUNCTION rectify.advance(item bigint, to_status rectify.item_status,
                                 on_date date DEFAULT rectify.today(), reason text DEFAULT NULL)
   RETURNS rectify.item_status
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items := rectify.lock_item(item);
   act text;
@@ -214,7 +229,7 @@ COMMENT ON FUNCTION rectify.reopen(bigint, text, date) IS
 CREATE FUNCTION rectify.report_progress(item bigint, progress numeric,
                                         on_date date DEFAULT rectify.today(), note text DEFAULT NULL)
   RETURNS numeric
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items := rectify.lock_item(item);
 BEGIN
@@ -240,50 +255,9 @@ END $$;
 COMMENT ON FUNCTION rectify.report_progress(bigint, numeric, date, text) IS
   'records the reported progress (0 to 1) of an open item; a first report starts the item';
 
--- 延期: the only way to move a deadline.  The original stays on the item,
--- every step stays in the history.
-CREATE FUNCTION rectify.extend_deadline(item bigint, new_deadline rectify.deadline,
-                                        approved_by text, reason text,
-                                        on_date date DEFAULT rectify.today())
-  RETURNS date
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp SET rectify.in_api = 'on' AS $$
-DECLARE
-  it rectify.items := rectify.lock_item(item);
-  new_due date;
-BEGIN
-  PERFORM rectify.require_text(approved_by, 'the approver of a deadline extension');
-  PERFORM rectify.require_text(reason, 'a reason for a deadline extension');
-  IF new_deadline IS NULL THEN
-    RAISE EXCEPTION 'new deadline must not be NULL' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
-  IF it.completed_on IS NOT NULL THEN
-    RAISE EXCEPTION 'item "%" is % and its deadline can no longer be extended', it.code, it.status
-      USING ERRCODE = 'check_violation';
-  END IF;
-  PERFORM rectify.check_on_date(it, on_date);
-  new_due := rectify.due_date(new_deadline, it.assigned, (SELECT immediate_days FROM rectify.office));
-  IF it.due_date IS NULL OR new_due IS NULL THEN
-    RAISE EXCEPTION 'cannot extend item "%" from % to %', it.code, it.deadline, new_deadline
-      USING ERRCODE = 'check_violation',
-            DETAIL = 'An extension moves one due date to a later one; ongoing deadlines have none.';
-  END IF;
-  IF new_due <= it.due_date THEN
-    RAISE EXCEPTION 'an extension must move the due date of item "%" later: % is not after %', it.code, new_due, it.due_date
-      USING ERRCODE = 'check_violation';
-  END IF;
-  UPDATE rectify.items i SET deadline = new_deadline, due_date = new_due WHERE i.item_id = it.item_id;
-  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, approved_by)
-    VALUES (it.item_id, on_date, 'deadline_extended', it.deadline::text, new_deadline::text,
-            extend_deadline.reason, extend_deadline.approved_by);
-  RETURN new_due;
-END $$;
-COMMENT ON FUNCTION rectify.extend_deadline(bigint, rectify.deadline, text, text, date) IS
-  'extends (延期) an open item''s deadline to a later one, recording who approved it and why; returns the new due date';
-
--- ------------------------------------------------------------------
--- Reading the ledger as of a date.
--- ------------------------------------------------------------------
-
+-- ledger(asof): the office's view of every item on a date.  序时进度 of a
+-- deadline that needs a calendar is computed from the stored due date
+-- (expected_progress is IMMUTABLE and cannot read a calendar).
 CREATE FUNCTION rectify.ledger(asof date DEFAULT rectify.today())
   RETURNS TABLE (item_id bigint, code text, region rectify.region, category text,
                  source text, status rectify.item_status, deadline rectify.deadline,
@@ -300,7 +274,9 @@ BEGIN ATOMIC
          rectify.due_state(i.due_date, i.completed_on, ledger.asof, o.warning_days),
          CASE WHEN i.due_date IS NULL THEN 0
               ELSE greatest(0, least(coalesce(i.completed_on, ledger.asof), ledger.asof) - i.due_date) END,
-         rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days),
+         CASE WHEN rectify.needs_calendar(i.deadline)
+              THEN rectify.due_progress(i.due_date, i.assigned, ledger.asof)
+              ELSE rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days) END,
          i.progress, i.completed_on, i.closed_on,
          i.completed_on > i.original_due_date AND i.completed_on <= i.due_date,
          (SELECT string_agg(u.name, '; ' ORDER BY r.seq)
@@ -332,7 +308,8 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION rectify.overdue(date) IS 'open items past their due date as of asof (逾期), most overdue first';
 
-CREATE VIEW rectify.open_items AS
+-- answers as the caller (row-level security applies)
+CREATE VIEW rectify.open_items WITH (security_invoker = true) AS
   SELECT * FROM rectify.ledger(rectify.today()) WHERE completed_on IS NULL;
 COMMENT ON VIEW rectify.open_items IS
   'items not yet completed, with their deadline state and days overdue as of rectify.today(); use rectify.ledger(asof) for another date';
@@ -365,3 +342,117 @@ CREATE FUNCTION rectify.history(item bigint)
   LANGUAGE sql STABLE PARALLEL SAFE
   AS $$ SELECT * FROM rectify.events e WHERE e.item_id = $1 ORDER BY e.event_id $$;
 COMMENT ON FUNCTION rectify.history(bigint) IS 'an item''s events in the order they were recorded';
+
+-- extend_deadline: a later deadline (延期), approved by someone, for a
+-- reason.  The new due date is resolved in the item's calendar, so an
+-- extension may be counted in working days.
+CREATE FUNCTION rectify.extend_deadline(item bigint, new_deadline rectify.deadline,
+                                        approved_by text, reason text,
+                                        on_date date DEFAULT rectify.today())
+  RETURNS date
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+  new_due date;
+BEGIN
+  PERFORM rectify.require_text(approved_by, 'the approver of a deadline extension');
+  PERFORM rectify.require_text(reason, 'a reason for a deadline extension');
+  IF new_deadline IS NULL THEN
+    RAISE EXCEPTION 'new deadline must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  IF it.completed_on IS NOT NULL THEN
+    RAISE EXCEPTION 'item "%" is % and its deadline can no longer be extended', it.code, it.status
+      USING ERRCODE = 'check_violation';
+  END IF;
+  PERFORM rectify.check_on_date(it, on_date);
+  new_due := rectify.resolve_due(new_deadline, it.assigned, it.calendar, (SELECT immediate_days FROM rectify.office));
+  IF it.due_date IS NULL OR new_due IS NULL THEN
+    RAISE EXCEPTION 'cannot extend item "%" from % to %', it.code, it.deadline, new_deadline
+      USING ERRCODE = 'check_violation',
+            DETAIL = 'An extension moves one due date to a later one; ongoing deadlines have none.';
+  END IF;
+  IF new_due <= it.due_date THEN
+    RAISE EXCEPTION 'an extension must move the due date of item "%" later: % is not after %', it.code, new_due, it.due_date
+      USING ERRCODE = 'check_violation';
+  END IF;
+  UPDATE rectify.items i SET deadline = new_deadline, due_date = new_due,
+    -- the calendar version a working-day due date was resolved with
+    calendar_version = CASE WHEN rectify.needs_calendar(new_deadline)
+                            THEN rectify.calendar_version(it.calendar) ELSE i.calendar_version END
+   WHERE i.item_id = it.item_id;
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, approved_by)
+    VALUES (it.item_id, on_date, 'deadline_extended', it.deadline::text, new_deadline::text,
+            extend_deadline.reason, extend_deadline.approved_by);
+  RETURN new_due;
+END $$;
+COMMENT ON FUNCTION rectify.extend_deadline(bigint, rectify.deadline, text, text, date) IS
+  'extends (延期) an open item''s deadline to a later one, recording who approved it and why; returns the new due date';
+
+-- unassign_unit: the way to take a unit off an item's list, with a reason
+-- (recorded by the audit trigger on rectify.responsibilities).
+CREATE FUNCTION rectify.unassign_unit(item bigint, unit_name text, role text, reason text)
+  RETURNS boolean
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+BEGIN
+  PERFORM rectify.require_text(reason, 'a reason for removing a responsible unit');
+  PERFORM set_config('rectify.reason', reason, true);
+  DELETE FROM rectify.responsibilities r USING rectify.units u
+   WHERE r.item_id = it.item_id AND r.unit_id = u.unit_id AND u.name = btrim(unit_name)
+     AND r.role = unassign_unit.role;
+  PERFORM set_config('rectify.reason', '', true);
+  RETURN FOUND;
+END $$;
+COMMENT ON FUNCTION rectify.unassign_unit(bigint, text, text, text) IS
+  'removes a unit from an item''s responsibility list with a reason (recorded); administrators only';
+
+-- complete_measure: a measure (措施) is done by the units that carry it out:
+-- an officer of one of the item's primary units (主体责任单位), or an
+-- administrator, records it with the date and a note.
+CREATE FUNCTION rectify.complete_measure(measure bigint, on_date date DEFAULT rectify.today(),
+                                         note text DEFAULT NULL)
+  RETURNS date
+  LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  m rectify.measures;
+  it rectify.items;
+BEGIN
+  SELECT * INTO m FROM rectify.measures x WHERE x.measure_id = complete_measure.measure;
+  IF NOT FOUND THEN
+    -- as lock_item: no probing for ids by those who may not see every item
+    IF NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier')) THEN
+      PERFORM rectify.deny(format('measure %s is not visible to %s', coalesce(measure::text, 'NULL'), session_user));
+    END IF;
+    RAISE EXCEPTION 'measure % does not exist', coalesce(measure::text, 'NULL')
+      USING ERRCODE = 'no_data_found',
+            HINT = 'rectify.measure_states(asof) lists the measures with their ids.';
+  END IF;
+  it := rectify.lock_item(m.item_id);
+  SELECT * INTO m FROM rectify.measures x WHERE x.measure_id = complete_measure.measure FOR UPDATE;
+  IF m.completed_on IS NOT NULL THEN
+    RAISE EXCEPTION 'measure % of item "%" is already done (on %)', m.seq, it.code, m.completed_on
+      USING ERRCODE = 'check_violation',
+            HINT = 'An administrator may correct the date in rectify.measures.';
+  END IF;
+  IF it.status = 'closed' THEN
+    RAISE EXCEPTION 'item "%" is closed (销号): its measures can no longer change', it.code
+      USING ERRCODE = 'check_violation',
+            HINT = 'Reopen the item first (rectify.reopen) if the work goes on.';
+  END IF;
+  IF on_date IS NULL OR NOT isfinite(on_date) OR on_date < it.assigned THEN
+    RAISE EXCEPTION 'the completion date of measure % of item "%" must be a date from % on, not %',
+                    m.seq, it.code, it.assigned, coalesce(on_date::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the day the measure was done, such as 2021-11-30, or omit it for rectify.today().';
+  END IF;
+  UPDATE rectify.measures x SET completed_on = on_date WHERE x.measure_id = m.measure_id;
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+    VALUES (it.item_id, on_date, 'measure_completed', NULL,
+            format('measure %s: %s', m.seq, m.description), note);
+  RETURN on_date;
+END $$;
+COMMENT ON FUNCTION rectify.complete_measure(bigint, date, text) IS
+  'records that a measure (措施) was done on on_date, with a note, in rectify.events (measure_completed); for an officer of one of the item''s primary units or an administrator; refuses a measure already done, an item closed (销号) and a date before the item was assigned';
+

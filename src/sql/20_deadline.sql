@@ -156,6 +156,14 @@ CREATE FUNCTION rectify.due_state(due date, closed date, asof date DEFAULT recti
 COMMENT ON FUNCTION rectify.due_state(date, date, date, integer) IS
   'the deadline state for a due date already resolved (NULL due = ongoing), as the ledger stores it';
 
+-- 序时进度 from the item's stored due date, so that every form of deadline
+-- (including those resolved against a working-day calendar) is judged the
+-- same way.
+CREATE FUNCTION rectify.due_progress(due date, assigned date, asof date) RETURNS numeric
+  AS 'MODULE_PATHNAME', 'deadline_due_progress' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.due_progress(date, date, date) IS
+  'time-proportional progress (序时进度) for a due date already resolved: elapsed share from assigned to due, in [0,1]; NULL for ongoing';
+
 COMMENT ON OPERATOR rectify.< (rectify.deadline, rectify.deadline) IS 'earlier deadline (dates, then immediate, then ongoing)';
 COMMENT ON OPERATOR rectify.<= (rectify.deadline, rectify.deadline) IS 'earlier or equal deadline';
 COMMENT ON OPERATOR rectify.= (rectify.deadline, rectify.deadline) IS 'same deadline';
@@ -168,3 +176,12 @@ COMMENT ON OPERATOR CLASS rectify.deadline_hash_ops USING hash IS 'default hash 
 COMMENT ON OPERATOR FAMILY rectify.deadline_hash_ops USING hash IS 'hash family for deadlines';
 COMMENT ON CAST (text AS rectify.deadline) IS 'parses a deadline as written in a plan';
 COMMENT ON CAST (rectify.deadline AS text) IS 'the canonical English form';
+
+-- A fixed-date deadline from a due date already resolved: lets IMMUTABLE
+-- code judge working-day items by their stored due date.
+CREATE FUNCTION rectify.deadline(date) RETURNS rectify.deadline
+  AS 'MODULE_PATHNAME', 'deadline_from_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.deadline(date) IS 'the fixed-date deadline of a date (years 1000 to 9999)';
+CREATE CAST (date AS rectify.deadline) WITH FUNCTION rectify.deadline(date);
+COMMENT ON CAST (date AS rectify.deadline) IS 'a fixed-date deadline';
+

@@ -1,0 +1,228 @@
+-- ---------------------------------------------------------------------
+-- rectify.emission (src/emission.c): an amount of one pollutant, its
+-- operators and aggregates.  The accounting built on it is in
+-- 31_accounting.sql.
+-- ---------------------------------------------------------------------
+
+CREATE TYPE rectify.emission;
+
+CREATE FUNCTION rectify.emission_in(cstring) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_out(rectify.emission) RETURNS cstring
+  AS 'MODULE_PATHNAME', 'emission_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_recv(internal) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_send(rectify.emission) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'emission_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE TYPE rectify.emission (
+  INPUT = rectify.emission_in,
+  OUTPUT = rectify.emission_out,
+  RECEIVE = rectify.emission_recv,
+  SEND = rectify.emission_send,
+  INTERNALLENGTH = 16,
+  ALIGNMENT = double,
+  STORAGE = plain
+);
+
+COMMENT ON TYPE rectify.emission IS
+  'An amount of one pollutant in integer grams, e.g. ''12.5 t NOx'', ''3.2万吨 COD'', ''氨氮 1.2吨''; arithmetic checks the pollutant, comparisons order by pollutant then amount';
+COMMENT ON FUNCTION rectify.emission_in(cstring) IS 'Text input of rectify.emission';
+COMMENT ON FUNCTION rectify.emission_out(rectify.emission) IS 'Text output of rectify.emission: tonnes and canonical pollutant name';
+COMMENT ON FUNCTION rectify.emission_recv(internal) IS 'Binary input of rectify.emission (validated like text input)';
+COMMENT ON FUNCTION rectify.emission_send(rectify.emission) IS 'Binary output of rectify.emission';
+
+CREATE CAST (rectify.emission AS text) WITH INOUT AS ASSIGNMENT;
+CREATE CAST (text AS rectify.emission) WITH INOUT;
+COMMENT ON CAST (rectify.emission AS text) IS 'Canonical text form, e.g. ''12.5 t NOx''';
+COMMENT ON CAST (text AS rectify.emission) IS 'Parses any accepted emission form';
+
+-- Constructors and accessors
+CREATE FUNCTION rectify.emission(amount numeric, unit text, pollutant text)
+  RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.emission(numeric, text, text) IS
+  'Builds an emission from amount, unit (g, kg, t, kt, Mt, 吨, 万吨, ...) and pollutant name, rounded to the gram';
+
+CREATE FUNCTION rectify.tonnes(rectify.emission) RETURNS numeric
+  AS 'MODULE_PATHNAME', 'emission_tonnes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.tonnes(rectify.emission) IS 'The exact amount in tonnes';
+
+CREATE FUNCTION rectify.grams(rectify.emission) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'emission_grams' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.grams(rectify.emission) IS 'The exact amount in grams';
+
+CREATE FUNCTION rectify.pollutant(rectify.emission) RETURNS text
+  AS 'MODULE_PATHNAME', 'emission_pollutant' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.pollutant(rectify.emission) IS
+  'Canonical pollutant name: COD, NH3-N, TN, TP, SO2, NOx, VOCs, PM or CO2';
+
+-- Arithmetic (pollutant- and overflow-checked)
+CREATE FUNCTION rectify.emission_pl(rectify.emission, rectify.emission) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_pl' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_mi(rectify.emission, rectify.emission) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_mi' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_um(rectify.emission) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_um' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_mul_float8(rectify.emission, float8) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_mul_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.float8_mul_emission(float8, rectify.emission) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'float8_mul_emission' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_div_float8(rectify.emission, float8) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_div_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_div(rectify.emission, rectify.emission) RETURNS float8
+  AS 'MODULE_PATHNAME', 'emission_div' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.emission_pl(rectify.emission, rectify.emission) IS 'Implements emission + emission (same pollutant)';
+COMMENT ON FUNCTION rectify.emission_mi(rectify.emission, rectify.emission) IS 'Implements emission - emission (same pollutant)';
+COMMENT ON FUNCTION rectify.emission_um(rectify.emission) IS 'Implements - emission';
+COMMENT ON FUNCTION rectify.emission_mul_float8(rectify.emission, float8) IS 'Implements emission * float8, rounded to the gram';
+COMMENT ON FUNCTION rectify.float8_mul_emission(float8, rectify.emission) IS 'Implements float8 * emission, rounded to the gram';
+COMMENT ON FUNCTION rectify.emission_div_float8(rectify.emission, float8) IS 'Implements emission / float8, rounded to the gram';
+COMMENT ON FUNCTION rectify.emission_div(rectify.emission, rectify.emission) IS 'Implements emission / emission (same pollutant): a ratio';
+
+CREATE OPERATOR rectify.+ (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_pl, COMMUTATOR = OPERATOR(rectify.+));
+CREATE OPERATOR rectify.- (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_mi);
+CREATE OPERATOR rectify.- (RIGHTARG = rectify.emission, FUNCTION = rectify.emission_um);
+CREATE OPERATOR rectify.* (LEFTARG = rectify.emission, RIGHTARG = float8,
+  FUNCTION = rectify.emission_mul_float8, COMMUTATOR = OPERATOR(rectify.*));
+CREATE OPERATOR rectify.* (LEFTARG = float8, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.float8_mul_emission, COMMUTATOR = OPERATOR(rectify.*));
+CREATE OPERATOR rectify./ (LEFTARG = rectify.emission, RIGHTARG = float8,
+  FUNCTION = rectify.emission_div_float8);
+CREATE OPERATOR rectify./ (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_div);
+COMMENT ON OPERATOR rectify.+ (rectify.emission, rectify.emission) IS 'Sum of two amounts of the same pollutant';
+COMMENT ON OPERATOR rectify.- (rectify.emission, rectify.emission) IS 'Difference of two amounts of the same pollutant';
+COMMENT ON OPERATOR rectify.- (NONE, rectify.emission) IS 'Negated amount';
+COMMENT ON OPERATOR rectify.* (rectify.emission, float8) IS 'Amount times a factor, rounded to the gram';
+COMMENT ON OPERATOR rectify.* (float8, rectify.emission) IS 'Factor times an amount, rounded to the gram';
+COMMENT ON OPERATOR rectify./ (rectify.emission, float8) IS 'Amount divided by a number, rounded to the gram';
+COMMENT ON OPERATOR rectify./ (rectify.emission, rectify.emission) IS 'Ratio of two amounts of the same pollutant';
+
+-- Comparison: total order by pollutant, then amount; never errors
+CREATE FUNCTION rectify.emission_eq(rectify.emission, rectify.emission) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'emission_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_ne(rectify.emission, rectify.emission) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'emission_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_lt(rectify.emission, rectify.emission) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'emission_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_le(rectify.emission, rectify.emission) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'emission_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_gt(rectify.emission, rectify.emission) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'emission_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_ge(rectify.emission, rectify.emission) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'emission_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_cmp(rectify.emission, rectify.emission) RETURNS integer
+  AS 'MODULE_PATHNAME', 'emission_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_hash(rectify.emission) RETURNS integer
+  AS 'MODULE_PATHNAME', 'emission_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_hash_extended(rectify.emission, bigint) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'emission_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION rectify.emission_eq(rectify.emission, rectify.emission) IS 'Implements =';
+COMMENT ON FUNCTION rectify.emission_ne(rectify.emission, rectify.emission) IS 'Implements <>';
+COMMENT ON FUNCTION rectify.emission_lt(rectify.emission, rectify.emission) IS 'Implements <';
+COMMENT ON FUNCTION rectify.emission_le(rectify.emission, rectify.emission) IS 'Implements <=';
+COMMENT ON FUNCTION rectify.emission_gt(rectify.emission, rectify.emission) IS 'Implements >';
+COMMENT ON FUNCTION rectify.emission_ge(rectify.emission, rectify.emission) IS 'Implements >=';
+COMMENT ON FUNCTION rectify.emission_cmp(rectify.emission, rectify.emission) IS 'btree support: order by pollutant, then amount';
+COMMENT ON FUNCTION rectify.emission_hash(rectify.emission) IS 'hash support';
+COMMENT ON FUNCTION rectify.emission_hash_extended(rectify.emission, bigint) IS 'hash support, seeded 64-bit';
+
+CREATE OPERATOR rectify.= (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_eq, COMMUTATOR = OPERATOR(rectify.=), NEGATOR = OPERATOR(rectify.<>),
+  RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
+CREATE OPERATOR rectify.<> (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_ne, COMMUTATOR = OPERATOR(rectify.<>), NEGATOR = OPERATOR(rectify.=),
+  RESTRICT = neqsel, JOIN = neqjoinsel);
+CREATE OPERATOR rectify.< (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_lt, COMMUTATOR = OPERATOR(rectify.>), NEGATOR = OPERATOR(rectify.>=),
+  RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
+CREATE OPERATOR rectify.<= (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_le, COMMUTATOR = OPERATOR(rectify.>=), NEGATOR = OPERATOR(rectify.>),
+  RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
+CREATE OPERATOR rectify.> (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_gt, COMMUTATOR = OPERATOR(rectify.<), NEGATOR = OPERATOR(rectify.<=),
+  RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CREATE OPERATOR rectify.>= (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
+  FUNCTION = rectify.emission_ge, COMMUTATOR = OPERATOR(rectify.<=), NEGATOR = OPERATOR(rectify.<),
+  RESTRICT = scalargesel, JOIN = scalargejoinsel);
+COMMENT ON OPERATOR rectify.= (rectify.emission, rectify.emission) IS 'Same pollutant and same amount';
+COMMENT ON OPERATOR rectify.<> (rectify.emission, rectify.emission) IS 'Different pollutant or amount';
+COMMENT ON OPERATOR rectify.< (rectify.emission, rectify.emission) IS 'Less than, by pollutant then amount';
+COMMENT ON OPERATOR rectify.<= (rectify.emission, rectify.emission) IS 'Less than or equal, by pollutant then amount';
+COMMENT ON OPERATOR rectify.> (rectify.emission, rectify.emission) IS 'Greater than, by pollutant then amount';
+COMMENT ON OPERATOR rectify.>= (rectify.emission, rectify.emission) IS 'Greater than or equal, by pollutant then amount';
+
+CREATE OPERATOR CLASS rectify.emission_ops
+  DEFAULT FOR TYPE rectify.emission USING btree AS
+    OPERATOR 1 rectify.< ,
+    OPERATOR 2 rectify.<= ,
+    OPERATOR 3 rectify.= ,
+    OPERATOR 4 rectify.>= ,
+    OPERATOR 5 rectify.> ,
+    FUNCTION 1 rectify.emission_cmp(rectify.emission, rectify.emission);
+COMMENT ON OPERATOR CLASS rectify.emission_ops USING btree IS
+  'Total order of emissions: by pollutant, then amount';
+COMMENT ON OPERATOR FAMILY rectify.emission_ops USING btree IS
+  'Total order of emissions: by pollutant, then amount';
+
+CREATE OPERATOR CLASS rectify.emission_ops
+  DEFAULT FOR TYPE rectify.emission USING hash AS
+    OPERATOR 1 rectify.= ,
+    FUNCTION 1 rectify.emission_hash(rectify.emission),
+    FUNCTION 2 rectify.emission_hash_extended(rectify.emission, bigint);
+COMMENT ON OPERATOR CLASS rectify.emission_ops USING hash IS
+  'Hashing of emissions (pollutant and amount), for hash joins and aggregation';
+COMMENT ON OPERATOR FAMILY rectify.emission_ops USING hash IS
+  'Hashing of emissions (pollutant and amount), for hash joins and aggregation';
+
+-- Aggregates: sum, min, max, avg (all parallel safe)
+CREATE FUNCTION rectify.emission_sum_accum(rectify.emission, rectify.emission) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_sum_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_smaller(rectify.emission, rectify.emission) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_smaller' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_larger(rectify.emission, rectify.emission) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_larger' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_accum(internal, rectify.emission) RETURNS internal
+  AS 'MODULE_PATHNAME', 'emission_avg_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_combine(internal, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'emission_avg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_serialize(internal) RETURNS bytea
+  AS 'MODULE_PATHNAME', 'emission_avg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_deserialize(bytea, internal) RETURNS internal
+  AS 'MODULE_PATHNAME', 'emission_avg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_final(internal) RETURNS rectify.emission
+  AS 'MODULE_PATHNAME', 'emission_avg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.emission_sum_accum(rectify.emission, rectify.emission) IS 'sum(emission) transition and combine function';
+COMMENT ON FUNCTION rectify.emission_smaller(rectify.emission, rectify.emission) IS 'The smaller of two emissions (min transition)';
+COMMENT ON FUNCTION rectify.emission_larger(rectify.emission, rectify.emission) IS 'The larger of two emissions (max transition)';
+COMMENT ON FUNCTION rectify.emission_avg_accum(internal, rectify.emission) IS 'avg(emission) transition function';
+COMMENT ON FUNCTION rectify.emission_avg_combine(internal, internal) IS 'avg(emission) combine function';
+COMMENT ON FUNCTION rectify.emission_avg_serialize(internal) IS 'avg(emission) state serialization';
+COMMENT ON FUNCTION rectify.emission_avg_deserialize(bytea, internal) IS 'avg(emission) state deserialization';
+COMMENT ON FUNCTION rectify.emission_avg_final(internal) IS 'avg(emission) final function';
+
+CREATE AGGREGATE rectify.sum(rectify.emission) (
+  SFUNC = rectify.emission_sum_accum, STYPE = rectify.emission,
+  COMBINEFUNC = rectify.emission_sum_accum, PARALLEL = SAFE);
+CREATE AGGREGATE rectify.min(rectify.emission) (
+  SFUNC = rectify.emission_smaller, STYPE = rectify.emission,
+  COMBINEFUNC = rectify.emission_smaller, SORTOP = OPERATOR(rectify.<), PARALLEL = SAFE);
+CREATE AGGREGATE rectify.max(rectify.emission) (
+  SFUNC = rectify.emission_larger, STYPE = rectify.emission,
+  COMBINEFUNC = rectify.emission_larger, SORTOP = OPERATOR(rectify.>), PARALLEL = SAFE);
+CREATE AGGREGATE rectify.avg(rectify.emission) (
+  SFUNC = rectify.emission_avg_accum, STYPE = internal, SSPACE = 24,
+  FINALFUNC = rectify.emission_avg_final,
+  COMBINEFUNC = rectify.emission_avg_combine,
+  SERIALFUNC = rectify.emission_avg_serialize, DESERIALFUNC = rectify.emission_avg_deserialize,
+  PARALLEL = SAFE);
+COMMENT ON AGGREGATE rectify.sum(rectify.emission) IS
+  'Exact sum of one pollutant (an error over mixed pollutants: GROUP BY rectify.pollutant())';
+COMMENT ON AGGREGATE rectify.min(rectify.emission) IS 'Smallest emission (by pollutant, then amount)';
+COMMENT ON AGGREGATE rectify.max(rectify.emission) IS 'Largest emission (by pollutant, then amount)';
+COMMENT ON AGGREGATE rectify.avg(rectify.emission) IS
+  'Average of one pollutant, rounded to the gram half away from zero';
+

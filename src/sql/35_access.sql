@@ -1,0 +1,204 @@
+-- ===========================================================================
+-- Who is calling, and what each part may write.
+--
+--   * Four group roles, created by rectify.setup_roles() (called by the DBA,
+--     never by CREATE EXTENSION): admin, officer, verifier, reader.  Their
+--     names are recorded in rectify.role_names, so policies and checks work
+--     whatever the DBA called them.
+--   * Nobody but the extension owner gets INSERT/DELETE on the ledger tables,
+--     and nobody gets UPDATE on a lifecycle column.  Every change goes
+--     through the lifecycle functions, which are SECURITY DEFINER (pinned
+--     search_path) so they can write, and check the CALLER explicitly:
+--     the caller is session_user (the login role; inside a SECURITY DEFINER
+--     function current_user is the owner).  The checks live in triggers
+--     (items_guard in 40_ledger_triggers.sql, the ones below), so they hold
+--     for every path that writes.
+--   * Direct reads are filtered by row-level security (70_security.sql).
+-- ===========================================================================
+
+-- ---------------------------------------------------------------------------
+-- Role names and officer bindings.
+-- ---------------------------------------------------------------------------
+
+CREATE TABLE rectify.role_names (
+  kind text PRIMARY KEY CHECK (kind IN ('admin', 'officer', 'verifier', 'reader')),
+  role_name text NOT NULL CHECK (btrim(role_name) <> '')
+);
+COMMENT ON TABLE rectify.role_names IS
+  'the group role playing each part (admin, officer, verifier, reader); written by rectify.setup_roles()';
+
+CREATE TABLE rectify.officer_units (
+  role_name text NOT NULL CHECK (btrim(role_name) <> ''),
+  unit_id integer NOT NULL REFERENCES rectify.units,
+  PRIMARY KEY (role_name, unit_id)
+);
+COMMENT ON TABLE rectify.officer_units IS
+  'binds an officer login role (or a group it belongs to) to the units it acts for; managed by rectify.bind_officer()';
+CREATE INDEX officer_units_unit_idx ON rectify.officer_units (unit_id);
+
+SELECT pg_catalog.pg_extension_config_dump('rectify.role_names', '');
+SELECT pg_catalog.pg_extension_config_dump('rectify.officer_units', '');
+
+-- ---------------------------------------------------------------------------
+-- Who is calling.  All SECURITY DEFINER (they read tables the caller may
+-- not), STABLE, pinned search_path, no dynamic SQL.
+-- ---------------------------------------------------------------------------
+
+-- caller_is(kind): the session user is a superuser, or a member of the role
+-- playing that part.  Admins are not implicitly officers or verifiers: the
+-- checks always ask "admin OR ...".
+CREATE FUNCTION rectify.caller_is(kind text) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles s WHERE s.rolname = session_user AND s.rolsuper)
+      OR EXISTS (SELECT 1 FROM rectify.role_names r JOIN pg_catalog.pg_roles p ON p.rolname = r.role_name
+                  WHERE r.kind = caller_is.kind
+                    AND pg_catalog.pg_has_role(session_user, p.oid, 'MEMBER'))
+$$;
+COMMENT ON FUNCTION rectify.caller_is(text) IS
+  'true if the session user is a superuser or a member of the role playing this part (admin, officer, verifier, reader)';
+
+-- The units the session user acts for (bindings of itself or of a role it
+-- is a member of).
+CREATE FUNCTION rectify.caller_units() RETURNS SETOF integer
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+  SELECT o.unit_id FROM rectify.officer_units o JOIN pg_catalog.pg_roles p ON p.rolname = o.role_name
+   WHERE pg_catalog.pg_has_role(session_user, p.oid, 'MEMBER')
+$$;
+COMMENT ON FUNCTION rectify.caller_units() IS 'the units the session user is bound to (rectify.officer_units)';
+
+-- may_see_item(item): admin and verifier see every item; an officer the items
+-- its units are responsible for (any role) or that lie within a region of
+-- one of its units.
+CREATE FUNCTION rectify.may_see_item(item bigint) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+  SELECT rectify.caller_is('admin') OR rectify.caller_is('verifier')
+      OR (rectify.caller_is('officer') AND (
+            EXISTS (SELECT 1 FROM rectify.responsibilities r
+                     WHERE r.item_id = may_see_item.item AND r.unit_id IN (SELECT rectify.caller_units()))
+         OR EXISTS (SELECT 1 FROM rectify.items i JOIN rectify.units u ON u.region IS NOT NULL
+                     WHERE i.item_id = may_see_item.item
+                       AND u.unit_id IN (SELECT rectify.caller_units())
+                       AND i.region OPERATOR(rectify.<@) u.region)))
+$$;
+COMMENT ON FUNCTION rectify.may_see_item(bigint) IS
+  'whether the session user may read an item: admin, verifier, or an officer whose units are responsible for it or whose units'' regions contain it';
+
+-- is_primary(item): one of the caller's units is a primary unit of the item.
+CREATE FUNCTION rectify.is_primary(item bigint) RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+  SELECT rectify.caller_is('officer') AND EXISTS (
+    SELECT 1 FROM rectify.responsibilities r
+     WHERE r.item_id = is_primary.item AND r.role = 'primary'
+       AND r.unit_id IN (SELECT rectify.caller_units()))
+$$;
+COMMENT ON FUNCTION rectify.is_primary(bigint) IS
+  'whether the session user is an officer of one of the item''s primary units (主体责任单位)';
+
+-- deny(what): raise 42501.
+CREATE FUNCTION rectify.deny(what text) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  RAISE EXCEPTION 'permission denied: %', what
+    USING ERRCODE = 'insufficient_privilege',
+          HINT = 'See the Security section of the rectify README for what each role may do.';
+END $$;
+COMMENT ON FUNCTION rectify.deny(text) IS 'raises 42501 (insufficient_privilege) with the reason';
+
+-- ---------------------------------------------------------------------------
+-- Authorization triggers: they hold for every path that writes (the
+-- SECURITY DEFINER functions and any direct SQL).
+-- ---------------------------------------------------------------------------
+
+-- The steps each part may take.  Officers (of a primary unit) do the work
+-- and submit it for sign-off; verifiers perform 核查 and 备案 and send back;
+-- reopening (回头看) and everything else is for admins.
+CREATE FUNCTION rectify.step_role(from_status rectify.item_status, to_status rectify.item_status)
+  RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, rectify, pg_temp AS $$
+  SELECT CASE
+    WHEN from_status IN ('registered', 'in_progress', 'reopened') AND to_status IN ('in_progress', 'completed')
+      THEN 'officer'
+    WHEN (from_status, to_status) IN (('completed', 'preliminary_review'),
+                                      ('preliminary_review', 'public_notice'),
+                                      ('public_notice', 'applied'))
+      THEN 'officer'
+    WHEN (from_status, to_status) IN (('applied', 'verified'), ('verified', 'closed'))
+      THEN 'verifier'
+    WHEN to_status = 'in_progress' THEN 'verifier'   -- send-back (退回)
+    ELSE 'admin' END
+$$;
+COMMENT ON FUNCTION rectify.step_role(rectify.item_status, rectify.item_status) IS
+  'which part may take a status step: officer (work and submission), verifier (核查, 备案, send-back), admin (the rest)';
+
+-- The item's lists (responsibilities, effects), units, officer bindings and
+-- the office's settings: administrators.
+CREATE FUNCTION rectify.admin_only() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF NOT rectify.caller_is('admin') THEN
+    PERFORM rectify.deny(format('only an administrator may %s rows of rectify.%s', lower(TG_OP), TG_TABLE_NAME));
+  END IF;
+  RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END $$;
+COMMENT ON FUNCTION rectify.admin_only() IS 'trigger: only administrators (and superusers) write this table; 42501 otherwise';
+CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.responsibilities
+  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
+CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.effects
+  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
+CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.units
+  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
+CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.officer_units
+  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
+-- set_setting() runs as the owner so that an administrator can use it; the
+-- table checks the caller.
+CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.settings
+  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
+
+-- Reduction projects: admins; verifiers only verify (核查).
+CREATE FUNCTION rectify.projects_authorize() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF rectify.caller_is('admin') THEN
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+  END IF;
+  IF rectify.caller_is('verifier') AND TG_OP = 'UPDATE' AND (
+       (TG_TABLE_NAME = 'reduction_projects' AND OLD.status = 'completed' AND NEW.status = 'verified'
+        AND (to_jsonb(NEW) - ARRAY['status', 'verified_on', 'verified_by'])
+            = (to_jsonb(OLD) - ARRAY['status', 'verified_on', 'verified_by']))
+    OR (TG_TABLE_NAME = 'project_amounts' AND OLD.verified IS NULL
+        AND (to_jsonb(NEW) - 'verified') = (to_jsonb(OLD) - 'verified'))) THEN
+    RETURN NEW;
+  END IF;
+  PERFORM rectify.deny(format('only an administrator may %s rows of rectify.%s (verifiers only verify)',
+                              lower(TG_OP), TG_TABLE_NAME));
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.projects_authorize() IS
+  'trigger: reduction projects are written by administrators; verifiers may only verify (核查) a completed project';
+CREATE TRIGGER projects_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.reduction_projects
+  FOR EACH ROW EXECUTE FUNCTION rectify.projects_authorize();
+CREATE TRIGGER projects_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.project_amounts
+  FOR EACH ROW EXECUTE FUNCTION rectify.projects_authorize();
+
+-- Who may write measures: administrators anything (as before); an officer
+-- of a primary unit only the completion date of a measure not yet done.
+CREATE FUNCTION rectify.measures_authorize() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND OLD.completed_on IS NULL AND NEW.completed_on IS NOT NULL
+     AND (to_jsonb(NEW) - 'completed_on') = (to_jsonb(OLD) - 'completed_on')
+     AND rectify.is_primary(OLD.item_id) THEN
+    RETURN NEW;
+  END IF;
+  PERFORM rectify.deny(format('only an administrator may %s rows of rectify.measures (officers of a primary unit only complete them)',
+                              lower(TG_OP)));
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.measures_authorize() IS
+  'trigger: administrators write measures; an officer of a primary unit may only complete one (rectify.complete_measure); 42501 otherwise';
+CREATE TRIGGER measures_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.measures
+  FOR EACH ROW
+  WHEN (NOT rectify.caller_is('admin'))
+  EXECUTE FUNCTION rectify.measures_authorize();
+COMMENT ON TRIGGER measures_authorize ON rectify.measures IS
+  'administrators and superusers pass; officers of a primary unit may only complete a measure';

@@ -1,0 +1,563 @@
+-- ===========================================================================
+-- The escalation ladder (跟踪督办), run daily.
+--
+-- Every open item stores the date on which it can next change level
+-- (items.escalation_next); rectify.escalate(asof) reads only the items
+-- whose date has come, through a partial index, raises them to the level
+-- their days overdue (or their lag behind 序时进度) require, records each
+-- step in rectify.events and tells listeners with NOTIFY.  The monthly
+-- dispatch (一月一调度) snapshots every open item.
+-- ===========================================================================
+
+-- The built-in thresholds.  Fixed by the extension (like rectify.transitions),
+-- so not dumped: an office changes them with rows in rectify.escalation_policy.
+CREATE TABLE rectify.escalation_ladder (
+  level rectify.escalation_level PRIMARY KEY,
+  min_days_overdue integer CHECK (min_days_overdue >= 1),
+  name_zh text NOT NULL,
+  CHECK ((level = 'none') = (min_days_overdue IS NULL))
+);
+COMMENT ON TABLE rectify.escalation_ladder IS
+  'the built-in escalation thresholds (days overdue from which an item is at least at a level); read-only reference, override with rectify.escalation_policy';
+COMMENT ON COLUMN rectify.escalation_ladder.level IS 'the level';
+COMMENT ON COLUMN rectify.escalation_ladder.min_days_overdue IS 'built-in threshold: an open item this many days overdue is at least at this level';
+COMMENT ON COLUMN rectify.escalation_ladder.name_zh IS 'the measure''s Chinese name as the plans write it';
+INSERT INTO rectify.escalation_ladder VALUES
+  ('none', NULL, '未处置'),
+  ('notice', 1, '函告'),
+  ('warning', 7, '警示'),
+  ('circular', 15, '通报'),
+  ('supervision', 30, '督办'),
+  ('listed_supervision', 45, '挂牌督办'),
+  ('summons', 60, '约谈'),
+  ('approval_freeze', 90, '区域限批'),
+  ('accountability', 120, '移交问责');
+
+-- The office's own thresholds.  Empty on install (so a dump and restore
+-- never duplicates a row); every row is the office's data and is dumped.
+CREATE TABLE rectify.escalation_policy (
+  category text CHECK (category = ANY (rectify.item_categories())),
+  source text CHECK (source = ANY (rectify.item_sources())),
+  level rectify.escalation_level NOT NULL CHECK (level > 'none'),
+  min_days_overdue integer CHECK (min_days_overdue BETWEEN 1 AND 36500),
+  note text,
+  CONSTRAINT escalation_policy_scope_level_key UNIQUE NULLS NOT DISTINCT (category, source, level)
+);
+COMMENT ON TABLE rectify.escalation_policy IS
+  'the office''s escalation thresholds, overriding rectify.escalation_ladder per level. A row applies to items of its category and source (NULL = any). For each level the most specific matching row wins: category and source, then source only, then category only, then office-wide (both NULL), then the built-in ladder';
+COMMENT ON COLUMN rectify.escalation_policy.category IS 'items of this category only; NULL for any category';
+COMMENT ON COLUMN rectify.escalation_policy.source IS 'items of this source only (central, provincial, ...); NULL for any source';
+COMMENT ON COLUMN rectify.escalation_policy.level IS 'the level this row sets the threshold of';
+COMMENT ON COLUMN rectify.escalation_policy.min_days_overdue IS 'days overdue from which the level applies; NULL: never reached automatically in this scope';
+COMMENT ON COLUMN rectify.escalation_policy.note IS 'why the office set it (the document that says so)';
+COMMENT ON CONSTRAINT escalation_policy_scope_level_key ON rectify.escalation_policy IS
+  'one threshold per scope (category, source; NULL counts as a value) and level';
+SELECT pg_catalog.pg_extension_config_dump('rectify.escalation_policy', '');
+
+-- ------------------------------------------------------------------
+-- Thresholds and next-change dates.
+-- ------------------------------------------------------------------
+
+-- The ladder that applies to items of a category and source.
+CREATE FUNCTION rectify.escalation_thresholds(category text DEFAULT NULL, source text DEFAULT NULL)
+  RETURNS TABLE (level rectify.escalation_level, min_days_overdue integer, scope text)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT l.level,
+         CASE WHEN p.level IS NULL THEN l.min_days_overdue ELSE p.min_days_overdue END,
+         CASE WHEN p.level IS NULL THEN 'built-in'
+              WHEN p.category IS NOT NULL AND p.source IS NOT NULL
+                THEN 'category ' || p.category || ', source ' || p.source
+              WHEN p.source IS NOT NULL THEN 'source ' || p.source
+              WHEN p.category IS NOT NULL THEN 'category ' || p.category
+              ELSE 'office' END
+    FROM rectify.escalation_ladder l
+    LEFT JOIN LATERAL (
+      SELECT p.category, p.source, p.level, p.min_days_overdue
+        FROM rectify.escalation_policy p
+       WHERE p.level = l.level
+         AND (p.category IS NULL OR p.category = escalation_thresholds.category)
+         AND (p.source IS NULL OR p.source = escalation_thresholds.source)
+       ORDER BY p.source IS NOT NULL DESC, p.category IS NOT NULL DESC
+       LIMIT 1) p ON true
+   WHERE l.level > 'none'
+   ORDER BY l.level;
+END;
+COMMENT ON FUNCTION rectify.escalation_thresholds(text, text) IS
+  'the escalation thresholds for items of this category and source, and which policy row (scope) set each; NULL days: never automatically';
+
+-- Is the item lagging (进度滞后) as of asof: is its progress behind 序时进度
+-- by at least the office's lag threshold?
+CREATE FUNCTION rectify.is_lagging(it rectify.items, asof date)
+  RETURNS boolean
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT coalesce(it.completed_on IS NULL
+                  AND rectify.due_progress(it.due_date, it.assigned, asof)
+                      - it.progress >= o.lag_threshold, false)
+    FROM rectify.office o;
+END;
+COMMENT ON FUNCTION rectify.is_lagging(rectify.items, date) IS
+  'true when an open item''s progress lags its time-proportional progress (序时进度) by at least the office''s lag_threshold as of asof';
+
+-- The first date on which an item becomes lagging, if it ever does with
+-- its present progress.  序时进度 grows with the date, so the date is found
+-- from the formula and then checked against rectify.expected_progress
+-- itself (which rounds to four decimals) by stepping a day either way.
+CREATE FUNCTION rectify.lag_date(it rectify.items)
+  RETURNS date
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  o rectify.office;
+  due date;
+  d date;
+  steps integer := 0;
+BEGIN
+  IF it.completed_on IS NOT NULL OR rectify.is_ongoing(it.deadline) THEN
+    RETURN NULL;
+  END IF;
+  SELECT * INTO o FROM rectify.office;
+  IF it.progress + o.lag_threshold > 1 THEN
+    RETURN NULL;                      -- 序时进度 never exceeds 1
+  END IF;
+  due := it.due_date;
+  d := it.assigned + least(greatest(due - it.assigned, 0),
+                           ceil((it.progress + o.lag_threshold) * greatest(due - it.assigned, 0))::integer);
+  WHILE d > it.assigned AND rectify.is_lagging(it, d - 1) AND steps < 10 LOOP
+    d := d - 1; steps := steps + 1;
+  END LOOP;
+  WHILE NOT rectify.is_lagging(it, d) AND steps < 20 LOOP
+    d := d + 1; steps := steps + 1;
+  END LOOP;
+  RETURN d;
+END $$;
+COMMENT ON FUNCTION rectify.lag_date(rectify.items) IS
+  'the first date on which an open item lags 序时进度 by the lag threshold, given its present progress; NULL if it never will';
+
+-- The date an item's level can next rise by days overdue, defined once for
+-- escalation_next_change() (every change of an item) and escalate() (the
+-- items it raises).
+CREATE FUNCTION rectify.next_threshold_date(due date, category text, source text,
+                                            above rectify.escalation_level)
+  RETURNS date
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT next_threshold_date.due + min(t.min_days_overdue)
+    FROM rectify.escalation_thresholds(next_threshold_date.category, next_threshold_date.source) t
+   WHERE t.level > next_threshold_date.above;
+END;
+COMMENT ON FUNCTION rectify.next_threshold_date(date, text, text, rectify.escalation_level) IS
+  'internal: due plus the smallest threshold (days overdue) of a level above the given one for items of this category and source; NULL if none';
+
+-- escalation_next_change: the date stored in items.escalation_next.
+CREATE FUNCTION rectify.escalation_next_change(it rectify.items)
+  RETURNS date
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  nxt date;
+BEGIN
+  IF it.completed_on IS NOT NULL OR it.due_date IS NULL THEN
+    RETURN NULL;
+  END IF;
+  nxt := rectify.next_threshold_date(it.due_date, it.category, it.source, it.escalation_level);
+  IF it.escalation_level < 'notice' THEN
+    nxt := least(nxt, rectify.lag_date(it));
+  END IF;
+  RETURN nxt;
+END $$;
+COMMENT ON FUNCTION rectify.escalation_next_change(rectify.items) IS
+  'the first date on which an item''s escalation level can rise: its due date plus the smallest threshold above its level, or the day it starts lagging; NULL if never';
+
+-- Recompute every open item's date (after a policy or setting change).
+CREATE FUNCTION rectify.refresh_escalation_dates()
+  RETURNS bigint
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  n bigint;
+BEGIN
+  UPDATE rectify.items i SET escalation_next = rectify.escalation_next_change(i)
+   WHERE i.completed_on IS NULL
+     AND i.escalation_next IS DISTINCT FROM rectify.escalation_next_change(i);
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+COMMENT ON FUNCTION rectify.refresh_escalation_dates() IS
+  'recomputes escalation_next of every open item; run by trigger when escalation_policy or settings change. Returns how many changed';
+
+-- A policy or setting changed: every open item's escalation_next is
+-- recomputed.  It takes no input and only recomputes derived dates, so it
+-- runs as the owner: an administrator may change the policy without any
+-- right on the items' escalation columns.
+CREATE FUNCTION rectify.escalation_inputs_changed() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  PERFORM rectify.refresh_escalation_dates();
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.escalation_inputs_changed() IS
+  'trigger: a policy or setting changed, so every open item''s escalation_next is recomputed';
+CREATE TRIGGER escalation_policy_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON rectify.escalation_policy
+  FOR EACH STATEMENT EXECUTE FUNCTION rectify.escalation_inputs_changed();
+COMMENT ON TRIGGER escalation_policy_changed ON rectify.escalation_policy IS
+  'recomputes next escalation dates when thresholds change';
+CREATE TRIGGER settings_escalation_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+  ON rectify.settings
+  FOR EACH STATEMENT EXECUTE FUNCTION rectify.escalation_inputs_changed();
+COMMENT ON TRIGGER settings_escalation_changed ON rectify.settings IS
+  'recomputes next escalation dates when the lag threshold or immediate_days change';
+
+CREATE FUNCTION rectify.escalate_item(item bigint, to_level rectify.escalation_level, reason text,
+                                      on_date date DEFAULT rectify.today())
+  RETURNS rectify.escalation_level
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  it rectify.items := rectify.lock_item(item);
+  days integer;
+  above text;
+BEGIN
+  IF to_level IS NULL THEN
+    RAISE EXCEPTION 'escalation level must not be NULL' USING ERRCODE = 'null_value_not_allowed',
+      HINT = 'Levels: notice, warning, circular, supervision, listed_supervision, summons, approval_freeze, accountability.';
+  END IF;
+  PERFORM rectify.require_text(reason, 'a reason for a manual escalation');
+  IF it.completed_on IS NOT NULL THEN
+    RAISE EXCEPTION 'item "%" is % and its escalation has ended', it.code, it.status
+      USING ERRCODE = 'check_violation',
+            HINT = 'Only open items escalate; send the item back or reopen it first.';
+  END IF;
+  PERFORM rectify.check_on_date(it, on_date);
+  IF to_level <= it.escalation_level THEN
+    SELECT string_agg(l::text, ', ' ORDER BY l) INTO above
+      FROM unnest(enum_range(it.escalation_level, NULL)) AS l WHERE l > it.escalation_level;
+    RAISE EXCEPTION 'item "%" is already at %: a manual escalation to % would not raise it', it.code, it.escalation_level, to_level
+      USING ERRCODE = 'check_violation',
+            HINT = CASE WHEN above IS NULL THEN 'The item is at the top of the ladder.'
+                        ELSE format('Levels above %s: %s.', it.escalation_level, above) END;
+  END IF;
+  days := CASE WHEN it.due_date IS NULL THEN 0 ELSE greatest(on_date - it.due_date, 0) END;
+  UPDATE rectify.items i SET escalation_level = to_level, escalated_on = on_date
+   WHERE i.item_id = it.item_id;
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
+    VALUES (it.item_id, on_date, 'escalated_manually', it.escalation_level::text, to_level::text,
+            escalate_item.reason, days);
+  PERFORM pg_notify('rectify_escalation',
+                    rectify.escalation_payload(it.item_id, it.escalation_level, to_level, days, on_date, true));
+  RETURN to_level;
+END $$;
+COMMENT ON FUNCTION rectify.escalate_item(bigint, rectify.escalation_level, text, date) IS
+  'escalates an open item by hand to a higher level, with a reason (recorded, notified); EXECUTE is for administrators only';
+REVOKE EXECUTE ON FUNCTION rectify.escalate_item(bigint, rectify.escalation_level, text, date) FROM PUBLIC;
+
+CREATE FUNCTION rectify.escalation_history(item bigint DEFAULT NULL)
+  RETURNS TABLE (event_id bigint, item_id bigint, code text, happened_on date, kind text,
+                 from_level rectify.escalation_level, to_level rectify.escalation_level,
+                 days_overdue integer, reason text, actor text, recorded_at timestamptz)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT e.event_id, e.item_id, i.code, e.happened_on, e.kind,
+         e.from_value::rectify.escalation_level, e.to_value::rectify.escalation_level,
+         e.days_overdue, e.reason, e.actor, e.recorded_at
+    FROM rectify.events e JOIN rectify.items i USING (item_id)
+   WHERE e.kind IN ('escalated', 'escalated_manually', 'escalation_ended')
+     AND (escalation_history.item IS NULL OR e.item_id = escalation_history.item)
+   ORDER BY e.event_id;
+END;
+COMMENT ON FUNCTION rectify.escalation_history(bigint) IS
+  'the escalation steps of one item (or of all items when NULL), in the order they were recorded';
+
+-- ------------------------------------------------------------------
+-- Monthly dispatch (一月一调度).
+-- ------------------------------------------------------------------
+
+CREATE TABLE rectify.dispatch_snapshots (
+  month date NOT NULL CHECK (month = date_trunc('month', month)::date),
+  item_id bigint NOT NULL REFERENCES rectify.items,
+  code text NOT NULL,
+  region rectify.region NOT NULL,
+  status rectify.item_status NOT NULL,
+  state rectify.deadline_state,
+  due_date date,
+  days_overdue integer NOT NULL,
+  escalation_level rectify.escalation_level NOT NULL,
+  progress numeric(5,4) NOT NULL,
+  expected_progress numeric,
+  primary_units text,
+  taken_on date NOT NULL,
+  taken_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  taken_by text NOT NULL DEFAULT CURRENT_USER,
+  PRIMARY KEY (month, item_id)
+);
+COMMENT ON TABLE rectify.dispatch_snapshots IS
+  '一月一调度: each month''s snapshot of every open item (state, days overdue, level, progress), written by rectify.dispatch()';
+COMMENT ON COLUMN rectify.dispatch_snapshots.month IS 'first day of the month dispatched';
+COMMENT ON COLUMN rectify.dispatch_snapshots.item_id IS 'the item';
+COMMENT ON COLUMN rectify.dispatch_snapshots.code IS 'the item''s code when the snapshot was taken';
+COMMENT ON COLUMN rectify.dispatch_snapshots.region IS 'the item''s region';
+COMMENT ON COLUMN rectify.dispatch_snapshots.status IS 'lifecycle status when the snapshot was taken';
+COMMENT ON COLUMN rectify.dispatch_snapshots.due_date IS 'the due date then in force';
+COMMENT ON COLUMN rectify.dispatch_snapshots.progress IS 'reported progress when the snapshot was taken';
+COMMENT ON COLUMN rectify.dispatch_snapshots.state IS 'deadline state as of taken_on';
+COMMENT ON COLUMN rectify.dispatch_snapshots.days_overdue IS 'days overdue as of taken_on';
+COMMENT ON COLUMN rectify.dispatch_snapshots.escalation_level IS 'escalation level when the snapshot was taken';
+COMMENT ON COLUMN rectify.dispatch_snapshots.expected_progress IS '序时进度 as of taken_on';
+COMMENT ON COLUMN rectify.dispatch_snapshots.primary_units IS 'the primary responsible units, in order';
+COMMENT ON COLUMN rectify.dispatch_snapshots.taken_on IS 'the asof of the dispatch';
+COMMENT ON COLUMN rectify.dispatch_snapshots.taken_at IS 'when the snapshot was written';
+COMMENT ON COLUMN rectify.dispatch_snapshots.taken_by IS 'the role that wrote it';
+SELECT pg_catalog.pg_extension_config_dump('rectify.dispatch_snapshots', '');
+
+CREATE FUNCTION rectify.dispatch(asof date DEFAULT rectify.today())
+  RETURNS bigint
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  mon date;
+  n bigint;
+BEGIN
+  IF asof IS NULL OR NOT isfinite(asof) THEN
+    RAISE EXCEPTION 'dispatch date must be a finite date, not %', coalesce(asof::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give a date such as 2022-06-01, or omit it for rectify.today().';
+  END IF;
+  mon := date_trunc('month', asof)::date;
+  PERFORM pg_advisory_xact_lock(8243104044607240450);
+  -- A second dispatch in the same month replaces the first.
+  DELETE FROM rectify.dispatch_snapshots s WHERE s.month = mon;
+  INSERT INTO rectify.dispatch_snapshots
+         (month, item_id, code, region, status, state, due_date, days_overdue, escalation_level,
+          progress, expected_progress, primary_units, taken_on)
+  SELECT mon, l.item_id, l.code, l.region, l.status, l.state, l.due_date, l.days_overdue,
+         i.escalation_level, l.progress, l.expected_progress, l.primary_units, asof
+    FROM rectify.ledger(asof) l JOIN rectify.items i USING (item_id)
+   WHERE l.completed_on IS NULL;
+  GET DIAGNOSTICS n = ROW_COUNT;
+  RETURN n;
+END $$;
+COMMENT ON FUNCTION rectify.dispatch(date) IS
+  '一月一调度: snapshots every open item as of asof into rectify.dispatch_snapshots for asof''s month (replacing an earlier snapshot of that month); returns the number of items';
+
+-- answers as the caller (row-level security applies)
+CREATE VIEW rectify.dispatch_compare WITH (security_invoker = true) AS
+  SELECT s.month, s.item_id, s.code, s.region, s.primary_units,
+         p.status AS prev_status, s.status,
+         p.days_overdue AS prev_days_overdue, s.days_overdue,
+         p.escalation_level AS prev_level, s.escalation_level AS level,
+         p.progress AS prev_progress, s.progress,
+         s.progress - p.progress AS progress_change,
+         p.item_id IS NULL AS new_this_month
+    FROM rectify.dispatch_snapshots s
+    LEFT JOIN rectify.dispatch_snapshots p
+      ON p.item_id = s.item_id AND p.month = (s.month - interval '1 month')::date;
+COMMENT ON VIEW rectify.dispatch_compare IS
+  'each month''s dispatch beside the previous month''s for the same item: status, days overdue, level and progress then and now';
+
+-- The notification payload is defined once, in these two helpers, for
+-- escalation_payload() (one item, cutting the unit list to fit) and
+-- escalate() (every step of a run at once).
+CREATE FUNCTION rectify.primary_unit_names(item bigint) RETURNS text[]
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT coalesce(array_agg(u.name ORDER BY r.seq, u.name), '{}')
+    FROM rectify.responsibilities r JOIN rectify.units u USING (unit_id)
+   WHERE r.item_id = primary_unit_names.item AND r.role = 'primary';
+END;
+COMMENT ON FUNCTION rectify.primary_unit_names(bigint) IS
+  'internal: the names of an item''s primary responsible units, in their order';
+
+CREATE FUNCTION rectify.escalation_payload_json(item bigint, code text, region rectify.region,
+                                                units text[], units_omitted integer,
+                                                from_level rectify.escalation_level,
+                                                to_level rectify.escalation_level,
+                                                days_overdue integer, asof date, manual boolean)
+  RETURNS text
+  LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (SELECT pg_catalog.row_to_json(p)::text
+          FROM (SELECT item AS item_id,
+                       CASE WHEN pg_catalog.octet_length(code) > 200
+                            THEN pg_catalog.left(code, 60) || '…' ELSE code END AS code,
+                       region::text AS region, units AS units, units_omitted AS units_omitted,
+                       from_level AS "from", to_level AS "to", days_overdue AS days_overdue,
+                       asof AS asof, manual AS manual) AS p);
+COMMENT ON FUNCTION rectify.escalation_payload_json(bigint, text, rectify.region, text[], integer, rectify.escalation_level, rectify.escalation_level, integer, date, boolean) IS
+  'internal: the JSON text of one escalation step as sent on rectify_escalation (an overlong code cut to 60 characters)';
+
+-- escalation_payload: one step's notification, with the unit list cut to
+-- keep it under 2000 bytes.
+CREATE FUNCTION rectify.escalation_payload(item bigint, from_level rectify.escalation_level,
+                                                      to_level rectify.escalation_level,
+                                                      days_overdue integer, asof date,
+                                                      manual boolean DEFAULT false)
+  RETURNS text
+  LANGUAGE plpgsql STABLE PARALLEL SAFE
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  limit_bytes constant integer := 2000;
+  it rectify.items;
+  units text[] := rectify.primary_unit_names(item);
+  n integer := cardinality(units);
+  payload text;
+BEGIN
+  SELECT * INTO it FROM rectify.items i WHERE i.item_id = item;
+  LOOP
+    payload := rectify.escalation_payload_json(item, it.code, it.region, units[1:n],
+                                               cardinality(units) - n, from_level, to_level,
+                                               days_overdue, asof, manual);
+    EXIT WHEN octet_length(payload) <= limit_bytes OR n = 0;
+    n := n - 1;
+  END LOOP;
+  RETURN payload;
+END $$;
+
+COMMENT ON FUNCTION rectify.escalation_payload(bigint, rectify.escalation_level, rectify.escalation_level, integer, date, boolean) IS
+  'the JSON sent on channel rectify_escalation for one step: item_id, code, region, primary units (cut to keep the payload under 2000 bytes, with units_omitted), from, to, days_overdue, asof, manual';
+
+-- escalate(asof): one run of the ladder, set-based.  It decides every step
+-- of a chunk of candidates in one query and writes them with one UPDATE,
+-- one INSERT and one payload query.  The candidate rows are locked FOR
+-- UPDATE in item order and, under READ COMMITTED, a row changed meanwhile
+-- is re-read and rechecked.
+CREATE FUNCTION rectify.escalate(asof date DEFAULT rectify.today())
+  RETURNS TABLE (item_id bigint, code text, from_level rectify.escalation_level,
+                 to_level rectify.escalation_level, days_overdue integer, reason text)
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
+#variable_conflict use_column
+DECLARE
+  chunk constant integer := 10000;
+  lag_limit numeric;
+  candidates bigint[];
+  first integer := 1;
+  ids bigint[];
+  codes text[];
+  froms rectify.escalation_level[];
+  tos rectify.escalation_level[];
+  day_counts integer[];
+  nexts date[];
+  whys text[];
+  payloads text[];
+  payload text;
+BEGIN
+  -- It runs as the owner, so that an administrator can run it; the
+  -- pg_cron jobs run as a superuser, who passes this check too.
+  IF NOT rectify.caller_is('admin') THEN
+    PERFORM rectify.deny('only an administrator may run rectify.escalate()');
+  END IF;
+  IF asof IS NULL OR NOT isfinite(asof) THEN
+    RAISE EXCEPTION 'escalation date must be a finite date, not %', coalesce(asof::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give a date such as 2022-06-20, or omit it for rectify.today().';
+  END IF;
+  -- Under REPEATABLE READ or SERIALIZABLE the snapshot would predate the
+  -- advisory lock below, and the run could act on what a concurrent run
+  -- already did.
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'rectify.escalate() cannot run at isolation level %', upper(current_setting('transaction_isolation'))
+      USING ERRCODE = 'invalid_transaction_state',
+            DETAIL = 'Its snapshot would predate the lock that keeps two runs apart.',
+            HINT = 'Run it in a READ COMMITTED transaction (the default): BEGIN ISOLATION LEVEL READ COMMITTED.';
+  END IF;
+  -- One run at a time (a pg_cron job and a DBA's manual run): the second
+  -- waits, then sees what the first committed.
+  PERFORM pg_advisory_xact_lock(8243104044607240449);
+  SELECT o.lag_threshold INTO lag_limit FROM rectify.office o;
+
+  -- Only items whose date has come (items_escalation_next_idx).  They are
+  -- handled in chunks, in item order, so that the arrays below stay small
+  -- however many items a first run on a large ledger finds.
+  SELECT array_agg(i.item_id ORDER BY i.item_id) INTO candidates
+    FROM rectify.items i
+   WHERE i.escalation_next <= asof AND i.assigned <= asof;
+
+  WHILE first <= coalesce(cardinality(candidates), 0) LOOP
+    -- Decide: lock the chunk's items in item order and recheck the
+    -- condition on the row as locked (READ COMMITTED: a row changed since
+    -- is re-read).  by_days is the highest level whose threshold the days
+    -- overdue reach; a lagging item below notice goes to notice.
+    WITH due AS (
+      SELECT i.item_id, i.code, i.category, i.source, i.escalation_level, i.due_date,
+             i.assigned, i.progress, i.completed_on
+        FROM rectify.items i
+       WHERE i.item_id = ANY (candidates[first:first + chunk - 1])
+         AND i.escalation_next <= asof AND i.assigned <= asof
+       ORDER BY i.item_id
+         FOR UPDATE),
+    judged AS (
+      SELECT d.*, coalesce(t.level, 'none') AS by_days, t.min_days_overdue AS threshold, t.scope,
+             rectify.due_progress(d.due_date, d.assigned, asof) AS expected
+        FROM (SELECT d.*, CASE WHEN d.due_date IS NULL THEN 0 ELSE greatest(asof - d.due_date, 0) END AS days
+                FROM due d
+               WHERE d.completed_on IS NULL) d     -- never: completion clears the date
+        LEFT JOIN LATERAL (
+          SELECT t.level, t.min_days_overdue, t.scope
+            FROM rectify.escalation_thresholds(d.category, d.source) t
+           WHERE t.min_days_overdue <= d.days
+           ORDER BY t.level DESC LIMIT 1) t ON true),
+    decided AS (
+      SELECT j.*, (j.by_days < 'notice' AND coalesce(j.expected - j.progress >= lag_limit, false)) AS lagging
+        FROM judged j)
+    SELECT array_agg(s.item_id ORDER BY s.item_id),
+           array_agg(s.code ORDER BY s.item_id),
+           array_agg(s.escalation_level ORDER BY s.item_id),
+           array_agg(s.new_level ORDER BY s.item_id),
+           array_agg(s.days ORDER BY s.item_id),
+           -- the next date the level can rise: as escalation_next_change()
+           -- computes it for an item at notice or above (no lag date)
+           array_agg(rectify.next_threshold_date(s.due_date, s.category, s.source, s.new_level)
+                     ORDER BY s.item_id),
+           array_agg(CASE WHEN s.lagging
+                          THEN format('lagging: progress %s is %s behind 序时进度 %s (threshold %s)',
+                                      s.progress, s.expected - s.progress, s.expected, lag_limit)
+                          ELSE format('%s day%s overdue: %s (%s) from %s day%s (%s)',
+                                      s.days, CASE WHEN s.days = 1 THEN '' ELSE 's' END, s.by_days,
+                                      l.name_zh, s.threshold,
+                                      CASE WHEN s.threshold = 1 THEN '' ELSE 's' END, s.scope) END
+                     ORDER BY s.item_id)
+      INTO ids, codes, froms, tos, day_counts, nexts, whys
+      FROM (SELECT d.*, CASE WHEN d.lagging THEN 'notice' ELSE d.by_days END::rectify.escalation_level AS new_level
+              FROM decided d) s
+      JOIN rectify.escalation_ladder l ON l.level = s.by_days
+     WHERE s.new_level > s.escalation_level;
+
+    first := first + chunk;
+    CONTINUE WHEN ids IS NULL;
+
+    -- Setting escalation_next with escalated_on spares the trigger
+    -- items_track_escalation its per-row recomputation (see below).
+    UPDATE rectify.items i SET escalation_level = s.to_level, escalated_on = asof,
+                               escalation_next = s.next_at
+      FROM unnest(ids, tos, nexts) AS s(item_id, to_level, next_at)
+     WHERE i.item_id = s.item_id;
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
+      SELECT s.item_id, asof, 'escalated', s.from_level::text, s.to_level::text, s.why, s.days
+        FROM unnest(ids, froms, tos, whys, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, why, days, n)
+       ORDER BY s.n;
+
+    -- The payloads as rectify.escalation_payload builds them; the rare one
+    -- over its 2000-byte limit is left to that function, which cuts it.
+    SELECT array_agg(CASE WHEN octet_length(p.json) <= 2000 THEN p.json
+                          ELSE rectify.escalation_payload(p.item_id, p.from_level, p.to_level, p.days, asof) END
+                     ORDER BY p.n)
+      INTO payloads
+      FROM (SELECT s.n, s.item_id, s.from_level, s.to_level, s.days,
+                   rectify.escalation_payload_json(s.item_id, i.code, i.region,
+                                                   rectify.primary_unit_names(s.item_id), 0,
+                                                   s.from_level, s.to_level, s.days, asof, false) AS json
+              FROM unnest(ids, froms, tos, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, days, n)
+              JOIN rectify.items i ON i.item_id = s.item_id) p;
+    FOREACH payload IN ARRAY payloads LOOP
+      PERFORM pg_notify('rectify_escalation', payload);
+    END LOOP;
+
+    RETURN QUERY
+      SELECT s.item_id, s.code, s.from_level, s.to_level, s.days, s.why
+        FROM unnest(ids, codes, froms, tos, day_counts, whys) WITH ORDINALITY
+             AS s(item_id, code, from_level, to_level, days, why, n)
+       ORDER BY s.n;
+  END LOOP;
+END $$;
+COMMENT ON FUNCTION rectify.escalate(date) IS
+  'one run of the escalation ladder as of asof: raises every open item whose next-change date has come to the level its days overdue or lag require, records rectify.events, sends NOTIFY rectify_escalation; returns the items it changed. Idempotent; concurrent runs wait for each other; READ COMMITTED only';

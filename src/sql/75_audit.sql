@@ -1,0 +1,154 @@
+-- ===========================================================================
+-- Audit trail.  The lifecycle functions record registration, status,
+-- send-backs, reopenings, deadline extensions, progress, escalation and
+-- responsibilities added; these triggers record what can change by other
+-- paths: responsibility rows changed or removed, the content of an item
+-- (content_changed), due dates re-resolved after a calendar load
+-- (due_date_changed), and the status and verified amounts of reduction
+-- projects (project_status / verified_amount, on the project's item when
+-- it has one, else with project_id only).  Inserts are not audited, so a
+-- pg_restore, which copies rows in, adds no history.
+-- ===========================================================================
+
+CREATE FUNCTION rectify.responsibilities_audit() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, reason)
+      SELECT OLD.item_id, rectify.today(), 'responsibility_removed',
+             OLD.role || ': ' || u.name, nullif(current_setting('rectify.reason', true), '')
+        FROM rectify.units u WHERE u.unit_id = OLD.unit_id;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO rectify.events (item_id, happened_on, kind, to_value, reason)
+      SELECT NEW.item_id, rectify.today(), 'responsibility_added',
+             NEW.role || ': ' || u.name, nullif(current_setting('rectify.reason', true), '')
+        FROM rectify.units u WHERE u.unit_id = NEW.unit_id;
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.responsibilities_audit() IS
+  'trigger: records changes and removals of responsibility rows in rectify.events (rectify.assign_unit records additions)';
+CREATE TRIGGER responsibilities_audit AFTER UPDATE OR DELETE ON rectify.responsibilities
+  FOR EACH ROW EXECUTE FUNCTION rectify.responsibilities_audit();
+
+-- content, and due dates re-resolved by a calendar load
+CREATE FUNCTION rectify.items_audit() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  content text[] := ARRAY['code', 'source', 'batch', 'region', 'category', 'problem', 'target', 'leader', 'deadline_text'];
+  o jsonb := to_jsonb(OLD);
+  n jsonb := to_jsonb(NEW);
+  k text;
+BEGIN
+  FOREACH k IN ARRAY content LOOP
+    IF o -> k IS DISTINCT FROM n -> k THEN
+      INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+        VALUES (NEW.item_id, rectify.today(), 'content_changed', k || ': ' || coalesce(o ->> k, 'NULL'),
+                k || ': ' || coalesce(n ->> k, 'NULL'), nullif(current_setting('rectify.reason', true), ''));
+    END IF;
+  END LOOP;
+  IF NEW.due_date IS DISTINCT FROM OLD.due_date AND NEW.deadline = OLD.deadline THEN
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+      VALUES (NEW.item_id, rectify.today(), 'due_date_changed', OLD.due_date::text, NEW.due_date::text,
+              format('calendar %s version %s', NEW.calendar, NEW.calendar_version));
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.items_audit() IS
+  'trigger: records changes of an item''s content and due-date re-resolutions in rectify.events';
+CREATE TRIGGER items_audit AFTER UPDATE ON rectify.items
+  FOR EACH ROW
+  WHEN ((OLD.code, OLD.source, OLD.batch, OLD.region, OLD.category, OLD.problem, OLD.target,
+         OLD.leader, OLD.deadline_text, OLD.due_date)
+        IS DISTINCT FROM
+        (NEW.code, NEW.source, NEW.batch, NEW.region, NEW.category, NEW.problem, NEW.target,
+         NEW.leader, NEW.deadline_text, NEW.due_date))
+  EXECUTE FUNCTION rectify.items_audit();
+COMMENT ON TRIGGER items_audit ON rectify.items IS
+  'records content changes and due-date re-resolutions in rectify.events; fires only when one of those columns changed';
+
+-- reduction projects: status and verified amounts
+CREATE FUNCTION rectify.projects_audit() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  p rectify.reduction_projects;
+BEGIN
+  IF TG_TABLE_NAME = 'reduction_projects' THEN
+    IF NEW.status IS DISTINCT FROM OLD.status THEN
+      INSERT INTO rectify.events (item_id, project_id, happened_on, kind, from_value, to_value, approved_by)
+        VALUES (NEW.item_id, NEW.project_id, coalesce(NEW.verified_on, NEW.completed_on, rectify.today()),
+                'project_status', OLD.status::text, NEW.status::text, NEW.verified_by);
+    END IF;
+  ELSIF NEW.verified IS DISTINCT FROM OLD.verified THEN
+    SELECT * INTO p FROM rectify.reduction_projects r WHERE r.project_id = NEW.project_id;
+    INSERT INTO rectify.events (item_id, project_id, happened_on, kind, from_value, to_value, reason)
+      VALUES (p.item_id, p.project_id, rectify.today(), 'verified_amount', OLD.verified::text,
+              NEW.verified::text, 'claimed ' || NEW.claimed::text);
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.projects_audit() IS
+  'trigger: records reduction project status changes and verified amounts in rectify.events';
+CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.reduction_projects
+  FOR EACH ROW EXECUTE FUNCTION rectify.projects_audit();
+CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.project_amounts
+  FOR EACH ROW EXECUTE FUNCTION rectify.projects_audit();
+-- item_asof(item, asof): the lifecycle fields of an item as they stood at
+-- the end of day asof, rebuilt from rectify.events alone (in the order the
+-- events took effect: happened_on, then recording order).
+CREATE FUNCTION rectify.item_asof(item bigint, asof date)
+  RETURNS TABLE (item_id bigint, code text, status rectify.item_status, deadline rectify.deadline,
+                 due_date date, progress numeric, escalation_level rectify.escalation_level,
+                 completed_on date, closed_on date)
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  it rectify.items;
+  e rectify.events;
+BEGIN
+  SELECT * INTO it FROM rectify.items i WHERE i.item_id = item;
+  IF NOT FOUND OR asof < it.assigned THEN
+    RETURN;
+  END IF;
+  item_id := it.item_id; code := it.code;
+  status := 'registered'; deadline := it.original_deadline; due_date := it.original_due_date;
+  progress := 0.0000; escalation_level := 'none'; completed_on := NULL; closed_on := NULL;
+  FOR e IN SELECT * FROM rectify.events x WHERE x.item_id = item AND x.happened_on <= asof
+            ORDER BY x.happened_on, x.event_id LOOP
+    CASE e.kind
+      WHEN 'status', 'sent_back', 'reopened' THEN
+        status := e.to_value::rectify.item_status;
+        IF status = 'completed' THEN completed_on := e.happened_on; progress := 1.0000; END IF;
+        IF status IN ('in_progress', 'reopened') THEN completed_on := NULL; END IF;
+        closed_on := CASE WHEN status = 'closed' THEN e.happened_on END;
+      WHEN 'progress' THEN
+        progress := e.to_value::numeric;
+      WHEN 'deadline_extended' THEN
+        deadline := e.to_value::rectify.deadline;
+        due_date := rectify.resolve_due(deadline, it.assigned, it.calendar, (SELECT o.immediate_days FROM rectify.office o));
+      WHEN 'due_date_changed' THEN
+        due_date := e.to_value::date;
+      WHEN 'escalated', 'escalated_manually', 'escalation_ended' THEN
+        escalation_level := e.to_value::rectify.escalation_level;
+      ELSE NULL;
+    END CASE;
+  END LOOP;
+  RETURN NEXT;
+END $$;
+COMMENT ON FUNCTION rectify.item_asof(bigint, date) IS
+  'an item''s status, deadline, due date, progress, escalation level, completion and closing dates as they stood on asof, rebuilt from rectify.events';
+
+-- ===========================================================================
+-- Batch import of a rectification list.
+--
+--   CREATE TEMP TABLE stage (LIKE rectify.import_template);
+--   \copy stage FROM 'list.csv' WITH (FORMAT csv, HEADER true)
+--   SELECT rectify.import_items('stage');
+--
+-- Every row is checked before anything is loaded; the first bad row rejects
+-- the whole batch with its number (the n-th row of the staging table, which
+-- after a COPY is line n+1 of a CSV with a header) and the reason.  The load
+-- itself runs through register_item and assign_unit in the same statement,
+-- so an error there too leaves nothing behind.
+-- ===========================================================================
+
