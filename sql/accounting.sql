@@ -91,11 +91,19 @@ SELECT verify_project(1, ARRAY['12.5 t COD', '0.8 t NH3-N']::emission[], '2023-1
 SELECT set_project_status(1, 'in_progress', '2024-01-05');
 \echo :LAST_ERROR_SQLSTATE
 
--- the guard: lifecycle columns and verified projects are off limits to plain DML
+-- lifecycle columns are off limits to plain DML: no role is granted them,
+-- not even an administrator (42501)
+SELECT setup_roles('rt_a_admin', 'rt_a_officer', 'rt_a_verifier', NULL);
+CREATE ROLE rt_a_adam IN ROLE rt_a_admin;
+SET ROLE rt_a_adam;
 UPDATE reduction_projects SET status = 'verified', verified_on = '2023-12-31' WHERE project_id = 5;
 \echo :LAST_ERROR_SQLSTATE
 UPDATE project_amounts SET verified = '5 t COD' WHERE project_id = 5;
 \echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+DROP OWNED BY rt_a_adam, rt_a_admin, rt_a_officer, rt_a_verifier;
+DROP ROLE rt_a_adam, rt_a_admin, rt_a_officer, rt_a_verifier;
+-- verified projects are final, whoever asks
 UPDATE project_amounts SET claimed = '13 t COD' WHERE project_id = 1 AND pollutant = 'COD';
 \echo :LAST_ERROR_SQLSTATE
 UPDATE reduction_projects SET region = '431123' WHERE project_id = 1;

@@ -269,9 +269,16 @@ SELECT code, deadline, calendar, due_date, original_due_date,
 SELECT advance(item_id, 'completed', '2025-12-20') FROM items WHERE code = 'WD-2';
 SELECT code, state, due_date, days_overdue, expected_progress, extended
   FROM ledger('2025-12-22') WHERE code LIKE 'WD-%' ORDER BY code;
--- the calendar columns change only through rectify's functions
+-- the calendar columns change only through rectify's functions: no role
+-- is granted them, not even an administrator
+SELECT setup_roles('rt_c_admin', 'rt_c_officer', 'rt_c_verifier', NULL);
+CREATE ROLE rt_c_adam IN ROLE rt_c_admin;
+SET ROLE rt_c_adam;
 UPDATE items SET calendar_version = 1 WHERE code = 'WD-1';
 \echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+DROP OWNED BY rt_c_adam, rt_c_admin, rt_c_officer, rt_c_verifier;
+DROP ROLE rt_c_adam, rt_c_admin, rt_c_officer, rt_c_verifier;
 UPDATE items SET calendar = 'cn' WHERE code = 'WD-1';  -- no change: allowed
 -- measures have no stored due date: working-day deadlines are refused there
 SELECT * FROM testkit.try($$rectify.add_measure((SELECT item_id FROM rectify.items WHERE code = 'WD-1'), '回复', '5 workdays')$$);

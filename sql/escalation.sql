@@ -1,8 +1,7 @@
 -- Escalation (跟踪督办): the ladder, policies, lag, idempotence, manual
 -- escalation, closing, time travel, notification payloads, bad input.
 -- It runs in a database of its own, so that items made by other tests
--- never show up in escalate()'s output, and starts from version 0.1 to
--- test the upgrade of a ledger that already holds items.
+-- never show up in escalate()'s output.
 SELECT current_database() AS home \gset
 SET client_min_messages = warning;
 DROP DATABASE IF EXISTS rectify_escalation;
@@ -24,13 +23,11 @@ EXCEPTION WHEN OTHERS THEN
 END $$;
 
 -- ------------------------------------------------------------------
--- Upgrade: a 0.1 ledger gets its escalation columns and dates.
+-- An item registered before any run gets its escalation date.
 -- ------------------------------------------------------------------
-CREATE EXTENSION rectify VERSION '0.1';
+CREATE EXTENSION rectify;
 SELECT register_item('U-01', '130600', '升级前登记的问题', '2021年12月31日', '2021-07-01', 'water', 'central');
 SELECT report_progress(1, 0.9, '2021-08-01');
-ALTER EXTENSION rectify UPDATE;
-SELECT extversion <> '0.1' AS upgraded FROM pg_extension WHERE extname = 'rectify';
 SELECT code, due_date, progress, escalation_level, escalation_next FROM items;
 
 -- User data is dumped; the built-in ladder is not (no duplicates on restore).
@@ -200,10 +197,17 @@ SELECT s.label, (pg_temp.try(s.stmt)).*
   ) AS s(label, stmt);
 
 -- ------------------------------------------------------------------
--- The level is only changed through rectify's functions; the date is
--- always recomputed.
+-- The level is only changed through rectify's functions (no role is
+-- granted the column, not even an administrator); the date is always
+-- recomputed.
 -- ------------------------------------------------------------------
+SELECT setup_roles('rt_e_admin', 'rt_e_officer', 'rt_e_verifier', NULL);
+CREATE ROLE rt_e_adam IN ROLE rt_e_admin;
+SET ROLE rt_e_adam;
 SELECT (pg_temp.try($$UPDATE rectify.items SET escalation_level = 'none' WHERE code = 'E-02'$$)).*;
+RESET ROLE;
+DROP OWNED BY rt_e_adam, rt_e_admin, rt_e_officer, rt_e_verifier;
+DROP ROLE rt_e_adam, rt_e_admin, rt_e_officer, rt_e_verifier;
 UPDATE items SET escalation_next = NULL WHERE code = 'P-02';
 SELECT code, escalation_next FROM items WHERE code = 'P-02';
 

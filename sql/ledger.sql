@@ -91,10 +91,22 @@ SELECT count(*) AS effects FROM effects;
 -- The guard: content may be edited directly, lifecycle columns may not.
 -- ------------------------------------------------------------------
 UPDATE items SET target = '恢复湘江源国家森林公园原有范围' WHERE code = 'YZ-08';
+-- An administrator's grants (rectify.setup_roles) cover the content columns
+-- only: status, deadline, progress and due dates change only through the
+-- functions, which record history (42501 for direct DML).
+SELECT setup_roles('rt_l_admin', 'rt_l_officer', 'rt_l_verifier', NULL);
+CREATE ROLE rt_l_adam IN ROLE rt_l_admin;
+GRANT USAGE ON SCHEMA testkit TO rt_l_adam;
+SET ROLE rt_l_adam;
+SELECT * FROM testkit.run($$UPDATE rectify.items SET leader = '市林业局局长' WHERE code = 'YZ-08'$$);
 SELECT * FROM testkit.run($$UPDATE rectify.items SET status = 'closed' WHERE code = 'YZ-08'$$);
 SELECT * FROM testkit.run($$UPDATE rectify.items SET deadline = '2022-12-31' WHERE code = 'YZ-08'$$);
 SELECT * FROM testkit.run($$UPDATE rectify.items SET progress = 1 WHERE code = 'YZ-08'$$);
 SELECT * FROM testkit.run($$UPDATE rectify.items SET due_date = '2030-01-01' WHERE code = 'YZ-08'$$);
+RESET ROLE;
+REVOKE USAGE ON SCHEMA testkit FROM rt_l_adam;
+DROP OWNED BY rt_l_adam, rt_l_admin, rt_l_officer, rt_l_verifier;
+DROP ROLE rt_l_adam, rt_l_admin, rt_l_officer, rt_l_verifier;
 -- the table constraints keep status and dates consistent even on insert
 SELECT * FROM testkit.run($$INSERT INTO rectify.items (code, region, problem, deadline, assigned, status) VALUES ('X-2', '431100', 'p', '2021-12-31', '2021-08-31', 'closed')$$);
 SELECT code, target, status, deadline, progress, due_date FROM items WHERE code = 'YZ-08';
