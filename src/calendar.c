@@ -37,7 +37,6 @@
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
-#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -330,9 +329,10 @@ covered_years(WorkCalendar *cal, int first, int last)
 
 /*
  * A count over days lo..hi in a year the calendar has no data for would
- * silently treat that year as Monday to Friday.  rectify.missing_calendar_
- * year decides: 'warning' (the default) warns once per transaction and
- * calendar and counts Monday to Friday; 'error' raises 22008.
+ * silently treat that year as Monday to Friday.  The setting
+ * rectify.missing_calendar_year (src/rectify.c) decides: 'warning' (the
+ * default) warns once per transaction and calendar and counts Monday to
+ * Friday; 'error' raises 22008.
  */
 static void
 check_years(WorkCalendar *cal, DateADT lo, DateADT hi)
@@ -340,8 +340,6 @@ check_years(WorkCalendar *cal, DateADT lo, DateADT hi)
 	int			first = year_of(lo),
 				last = year_of(hi),
 				missing;
-	const char *policy;
-	bool		error;
 
 	if (covered_years(cal, first, last) == last - first + 1)
 		return;
@@ -349,18 +347,7 @@ check_years(WorkCalendar *cal, DateADT lo, DateADT hi)
 		if (covered_years(cal, missing, missing) == 0)
 			break;
 
-	policy = GetConfigOption("rectify.missing_calendar_year", true, false);
-	if (policy == NULL || policy[0] == '\0' || pg_strcasecmp(policy, "warning") == 0)
-		error = false;
-	else if (pg_strcasecmp(policy, "error") == 0)
-		error = true;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid value for rectify.missing_calendar_year: \"%s\"", policy),
-				 errhint("Use warning or error.")));
-
-	if (error)
+	if (rectify_missing_calendar_year == MISSING_YEAR_ERROR)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("calendar \"%s\" has no data for %d", cal->name, missing),

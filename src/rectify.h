@@ -151,4 +151,19 @@ typedef struct ScoreWeights
 	double		per_reopening;		/* points per reopening (反弹) */
 } ScoreWeights;
 
+#define SCORE_WEIGHTS_NATTS 8
+
+/* ----------------------------------------------------------------
+ * Settings (GUC variables, defined in src/rectify.c's _PG_init)
+ * ---------------------------------------------------------------- */
+
+/* rectify.missing_calendar_year: what a count over a year without data does */
+typedef enum MissingCalendarYear
+{
+	MISSING_YEAR_WARNING,		/* warn once per transaction, count Mon-Fri */
+	MISSING_YEAR_ERROR			/* raise 22008 */
+} MissingCalendarYear;
+
+extern int	rectify_missing_calendar_year;
+
 #endif							/* RECTIFY_H */
