@@ -70,11 +70,66 @@ typedef enum DeadlineKind
 
 extern bool parse_deadline(const char *str, bool error_ok, Deadline *result);
 
-/* Deadline arithmetic shared with src/score.c (defined in src/deadline.c). */
+/*
+ * Deadline arithmetic for src/score.c (defined in src/deadline.c): the
+ * due date of a deadline that needs no calendar, false if it has none.
+ */
 extern bool resolve_due_fixed(Deadline d, DateADT assigned, int32 immediate_days,
-								 DateADT *due);
-extern void check_finite_date(DateADT d, const char *what);
-extern int32 expected_permyriad(DateADT assigned, DateADT due, DateADT asof);
+							  DateADT *due);
+
+/*
+ * Small date helpers shared by deadline.c, calendar.c and score.c.  They
+ * are static inline here, not exported by one of those files, so that no
+ * two C files call each other (the file-level call graph stays acyclic).
+ */
+
+/*
+ * Raise 22008 for an infinite date: a ledger date is always a real day,
+ * and date arithmetic on infinity has no answer.  `what` names the
+ * argument in the message ("asof", "due date", ...).
+ */
+static inline void
+check_finite_date(DateADT d, const char *what)
+{
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s must be a finite date, not %s", what,
+						DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity"),
+				 errhint("Pass a calendar date such as 2021-12-31.")));
+}
+
+/*
+ * 序时进度 in ten-thousandths (0..10000), rounded half up: the share of
+ * assigned..due elapsed at asof.  The integer behind expected_progress and
+ * due_progress (deadline.c) and item_score's lag (score.c), kept in one
+ * place so the three agree to the last digit.
+ */
+static inline int32
+expected_permyriad(DateADT assigned, DateADT due, DateADT asof)
+{
+	if (asof >= due)
+		return 10000;
+	if (asof <= assigned)
+		return 0;
+	return (int32) (((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2);
+}
+
+/*
+ * Days overdue of an item due on `due` as of `asof`: counted to the
+ * completion date when the item was completed by asof (closed_null false
+ * and closed <= asof), else to asof, and 0 when not past due.  An item
+ * completed after asof is still open as of asof (time travel).  The one
+ * rule behind rectify.days_overdue (both forms); the caller has checked
+ * that due and asof are finite.
+ */
+static inline int32
+days_overdue_for_due(DateADT due, bool closed_null, DateADT closed, DateADT asof)
+{
+	DateADT		end = (!closed_null && closed <= asof) ? closed : asof;
+
+	return end > due ? (int32) (end - due) : 0;
+}
 
 /* ----------------------------------------------------------------
  * Working-day calendars (calendar.c)
