@@ -193,6 +193,8 @@ extern bool parse_emission(const char *str, bool error_ok, Emission *result);
 
 /* ----------------------------------------------------------------
  * Scoring (src/score.c): the deduction model behind rectify.item_score.
+ * The SQL composite type rectify.score_weights has these eight fields, in
+ * this order, each double precision.
  * ---------------------------------------------------------------- */
 typedef struct ScoreWeights
 {
