@@ -288,12 +288,17 @@ calendar_lookup(const char *name, int len)
 	return calendar_build(pnstrdup(name, len));
 }
 
+/*
+ * calendar_get: the compiled calendar of that name, for src/deadline.c's
+ * resolve_due (the calendar forms of deadlines); 42704 if none.
+ */
 WorkCalendar *
 calendar_get(const char *name)
 {
 	return calendar_lookup(name, strlen(name));
 }
 
+/* calendar_get for a text argument, without copying the name. */
 static WorkCalendar *
 calendar_get_text(text *name)
 {

@@ -29,17 +29,11 @@
 
 #include "rectify.h"
 
+/* The hint of every deadline input error: the accepted forms, briefly. */
 #define DEADLINE_HINT \
-	"Accepted forms: a date (2021-12-31, 2021年12月31日, 2021年12月31日前); " \
-	"a month, due on its last day (2022-09, 2022年9月, 2024年12月底); " \
-	"a year end (2020年底); immediate (立行立改, 立即整改); " \
-	"ongoing (持续推进, 长期坚持); a date with a sustain clause " \
-	"(2021-12-31, sustain; 2021年12月31日(长期坚持、防止反弹); 2022年12月31日,并长期坚持); " \
-	"immediate, ongoing (立行立改,持续推进). Traditional characters are accepted too."
-/*
- * 0.1's tests pin the hint above, so it does not list the relative forms
- * (30 days, 15 workdays) and the rollover clause; the README does.
- */
+	"Write a date (2021-12-31, 2021年12月31日, 2022年9月, 2020年底), a count " \
+	"of days (30天) or working days (15个工作日), 立行立改 or 持续推进, " \
+	"optionally followed by 遇节假日顺延 or 长期坚持."
 
 /* Years a deadline may name: four digits, so the output always re-parses. */
 #define DL_MIN_YEAR 1000

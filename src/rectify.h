@@ -22,7 +22,8 @@
  *   bits 48..63  zero: reserved for a format version
  *
  * Relative forms ("15 workdays", "30 days") have kinds 4 and 5, with the
- * count in the value bits; values stored by 0.1 keep their bits.
+ * count in the value bits.  The layout is on disk and in the binary
+ * format: never renumber a kind or a flag.
  * ---------------------------------------------------------------- */
 typedef int64 Deadline;
 
@@ -37,7 +38,7 @@ typedef enum DeadlineKind
 
 #define DLF_SUSTAIN		0x01	/* date, then sustained (长期坚持、防止反弹) */
 #define DLF_ONGOING		0x02	/* immediate, then ongoing (立行立改,持续推进) */
-/* 0x04 stays unused: 0.1's binary-input tests pin it as an unknown flag. */
+/* 0x04 is not defined: binary input rejects it like any unknown flag. */
 #define DLF_ROLLOVER	0x08	/* a due day off moves to the next working
 								 * day (遇节假日顺延, 民法典 Art. 203) */
 #define DLF_ALL			(DLF_SUSTAIN | DLF_ONGOING | DLF_ROLLOVER)
