@@ -70,12 +70,14 @@ static Oid	watched_relids[3];
  * Weekday arithmetic.  DateADT 0 is 2000-01-01, a Saturday.
  * ---------------------------------------------------------------- */
 
+/* a / b rounded towards minus infinity: dates before 2000 are negative. */
 static inline int64
 floordiv(int64 a, int64 b)
 {
 	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+/* a mod b in 0..b-1 (for b > 0), whatever the sign of a. */
 static inline int64
 floormod(int64 a, int64 b)
 {
@@ -102,6 +104,7 @@ weekdays_g(int64 m)
 	return 5 * floordiv(m, 7) + (r < 5 ? r : 5);
 }
 
+/* W0(x): Mondays to Fridays up to and including x, from that Monday. */
 static inline int64
 weekdays_upto(int64 x)
 {
@@ -169,11 +172,10 @@ calendar_query(const char *sql, const char *name)
 
 	args[0] = CStringGetTextDatum(name);
 	rc = SPI_execute_with_args(sql, 1, argtypes, args, NULL, true, 0);
+	/* a failing query raises its own error: anything else cannot happen */
 	if (rc != SPI_OK_SELECT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("reading calendar \"%s\" failed: %s", name,
-						SPI_result_code_string(rc))));
+		elog(ERROR, "reading calendar \"%s\" failed: %s", name,
+			 SPI_result_code_string(rc));
 }
 
 /* Column 1 of row i of the last query, which must not be NULL. */
@@ -309,6 +311,7 @@ calendar_get_text(text *name)
  * Years without data
  * ---------------------------------------------------------------- */
 
+/* The calendar year of a date: calendars hold data per year. */
 static int
 year_of(DateADT d)
 {
@@ -431,6 +434,10 @@ first_reaching(WorkCalendar *cal, int64 target)
 	return t;
 }
 
+/*
+ * calendar_is_workday: is d a working day in cal?  Shared by the SQL
+ * function is_workday and by the rollover of due dates (roll_forward).
+ */
 bool
 calendar_is_workday(WorkCalendar *cal, DateADT d)
 {
@@ -483,7 +490,10 @@ calendar_roll_forward(WorkCalendar *cal, DateADT d)
  * SQL functions
  * ---------------------------------------------------------------- */
 
-/* is_workday(date, calendar) */
+/*
+ * is_workday(date, calendar): whether a day is worked in that calendar
+ * (holidays off, 调休 weekends worked), for reports and SQL callers.
+ */
 PG_FUNCTION_INFO_V1(calendar_is_workday_sql);
 Datum
 calendar_is_workday_sql(PG_FUNCTION_ARGS)
@@ -493,7 +503,10 @@ calendar_is_workday_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(calendar_is_workday(cal, PG_GETARG_DATEADT(0)));
 }
 
-/* add_workdays(date, n, calendar) */
+/*
+ * add_workdays(date, n, calendar): the n-th working day after (n < 0:
+ * before) a date, the arithmetic of "N working days" deadlines.
+ */
 PG_FUNCTION_INFO_V1(calendar_add_workdays_sql);
 Datum
 calendar_add_workdays_sql(PG_FUNCTION_ARGS)

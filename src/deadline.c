@@ -178,6 +178,7 @@ scan_phrase(Scanner *sc, const char *phrase)
 	return true;
 }
 
+/* Is there an ASCII digit at pos?  (Full-width digits are folded already.) */
 static bool
 is_digit(Scanner *sc, int pos)
 {
@@ -289,6 +290,7 @@ scan_date(Scanner *sc, DateADT *result)
 	return dl_make_date(sc, year, month, day, result);
 }
 
+/* Skip spaces: "30 天" and "15 个工作日" are written with and without. */
 static void
 skip_spaces(Scanner *sc)
 {
@@ -616,6 +618,7 @@ deadline_is_valid(Deadline d)
  * I/O functions
  * ---------------------------------------------------------------- */
 
+/* Text input: parse_deadline, raising on error (22P02, 22007, 22003). */
 PG_FUNCTION_INFO_V1(deadline_in);
 Datum
 deadline_in(PG_FUNCTION_ARGS)
@@ -682,6 +685,7 @@ deadline_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_DEADLINE(d);
 }
 
+/* Binary output: the 8-byte value, which deadline_recv checks back. */
 PG_FUNCTION_INFO_V1(deadline_send);
 Datum
 deadline_send(PG_FUNCTION_ARGS)
@@ -699,6 +703,7 @@ deadline_send(PG_FUNCTION_ARGS)
  * then flags, so a sorted ledger lists fixed dates in calendar order.
  * ---------------------------------------------------------------- */
 
+/* The one comparison behind the btree support function and the operators. */
 static int
 deadline_cmp_internal(Deadline a, Deadline b)
 {
@@ -711,6 +716,7 @@ deadline_cmp_internal(Deadline a, Deadline b)
 	return 0;
 }
 
+/* btree support function 1: the default operator class's order. */
 PG_FUNCTION_INFO_V1(deadline_cmp);
 Datum
 deadline_cmp(PG_FUNCTION_ARGS)
@@ -719,6 +725,10 @@ deadline_cmp(PG_FUNCTION_ARGS)
 										  PG_GETARG_DEADLINE(1)));
 }
 
+/*
+ * The six comparison operators, one function each (operators need a
+ * function of their own); every one is deadline_cmp_internal against 0.
+ */
 #define DEADLINE_CMP_FN(name, op) \
 PG_FUNCTION_INFO_V1(name); \
 Datum \
