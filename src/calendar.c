@@ -37,7 +37,6 @@
 #include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
-#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -71,12 +70,14 @@ static Oid	watched_relids[3];
  * Weekday arithmetic.  DateADT 0 is 2000-01-01, a Saturday.
  * ---------------------------------------------------------------- */
 
+/* a / b rounded towards minus infinity: dates before 2000 are negative. */
 static inline int64
 floordiv(int64 a, int64 b)
 {
 	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+/* a mod b in 0..b-1 (for b > 0), whatever the sign of a. */
 static inline int64
 floormod(int64 a, int64 b)
 {
@@ -103,6 +104,7 @@ weekdays_g(int64 m)
 	return 5 * floordiv(m, 7) + (r < 5 ? r : 5);
 }
 
+/* W0(x): Mondays to Fridays up to and including x, from that Monday. */
 static inline int64
 weekdays_upto(int64 x)
 {
@@ -170,11 +172,10 @@ calendar_query(const char *sql, const char *name)
 
 	args[0] = CStringGetTextDatum(name);
 	rc = SPI_execute_with_args(sql, 1, argtypes, args, NULL, true, 0);
+	/* a failing query raises its own error: anything else cannot happen */
 	if (rc != SPI_OK_SELECT)
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("reading calendar \"%s\" failed: %s", name,
-						SPI_result_code_string(rc))));
+		elog(ERROR, "reading calendar \"%s\" failed: %s", name,
+			 SPI_result_code_string(rc));
 }
 
 /* Column 1 of row i of the last query, which must not be NULL. */
@@ -289,12 +290,17 @@ calendar_lookup(const char *name, int len)
 	return calendar_build(pnstrdup(name, len));
 }
 
+/*
+ * calendar_get: the compiled calendar of that name, for src/deadline.c's
+ * resolve_due (the calendar forms of deadlines); 42704 if none.
+ */
 WorkCalendar *
 calendar_get(const char *name)
 {
 	return calendar_lookup(name, strlen(name));
 }
 
+/* calendar_get for a text argument, without copying the name. */
 static WorkCalendar *
 calendar_get_text(text *name)
 {
@@ -305,6 +311,7 @@ calendar_get_text(text *name)
  * Years without data
  * ---------------------------------------------------------------- */
 
+/* The calendar year of a date: calendars hold data per year. */
 static int
 year_of(DateADT d)
 {
@@ -330,9 +337,10 @@ covered_years(WorkCalendar *cal, int first, int last)
 
 /*
  * A count over days lo..hi in a year the calendar has no data for would
- * silently treat that year as Monday to Friday.  rectify.missing_calendar_
- * year decides: 'warning' (the default) warns once per transaction and
- * calendar and counts Monday to Friday; 'error' raises 22008.
+ * silently treat that year as Monday to Friday.  The setting
+ * rectify.missing_calendar_year (src/rectify.c) decides: 'warning' (the
+ * default) warns once per transaction and calendar and counts Monday to
+ * Friday; 'error' raises 22008.
  */
 static void
 check_years(WorkCalendar *cal, DateADT lo, DateADT hi)
@@ -340,8 +348,6 @@ check_years(WorkCalendar *cal, DateADT lo, DateADT hi)
 	int			first = year_of(lo),
 				last = year_of(hi),
 				missing;
-	const char *policy;
-	bool		error;
 
 	if (covered_years(cal, first, last) == last - first + 1)
 		return;
@@ -349,18 +355,7 @@ check_years(WorkCalendar *cal, DateADT lo, DateADT hi)
 		if (covered_years(cal, missing, missing) == 0)
 			break;
 
-	policy = GetConfigOption("rectify.missing_calendar_year", true, false);
-	if (policy == NULL || policy[0] == '\0' || pg_strcasecmp(policy, "warning") == 0)
-		error = false;
-	else if (pg_strcasecmp(policy, "error") == 0)
-		error = true;
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid value for rectify.missing_calendar_year: \"%s\"", policy),
-				 errhint("Use warning or error.")));
-
-	if (error)
+	if (rectify_missing_calendar_year == MISSING_YEAR_ERROR)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("calendar \"%s\" has no data for %d", cal->name, missing),
@@ -439,6 +434,10 @@ first_reaching(WorkCalendar *cal, int64 target)
 	return t;
 }
 
+/*
+ * calendar_is_workday: is d a working day in cal?  Shared by the SQL
+ * function is_workday and by the rollover of due dates (roll_forward).
+ */
 bool
 calendar_is_workday(WorkCalendar *cal, DateADT d)
 {
@@ -491,7 +490,10 @@ calendar_roll_forward(WorkCalendar *cal, DateADT d)
  * SQL functions
  * ---------------------------------------------------------------- */
 
-/* is_workday(date, calendar) */
+/*
+ * is_workday(date, calendar): whether a day is worked in that calendar
+ * (holidays off, 调休 weekends worked), for reports and SQL callers.
+ */
 PG_FUNCTION_INFO_V1(calendar_is_workday_sql);
 Datum
 calendar_is_workday_sql(PG_FUNCTION_ARGS)
@@ -501,7 +503,10 @@ calendar_is_workday_sql(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(calendar_is_workday(cal, PG_GETARG_DATEADT(0)));
 }
 
-/* add_workdays(date, n, calendar) */
+/*
+ * add_workdays(date, n, calendar): the n-th working day after (n < 0:
+ * before) a date, the arithmetic of "N working days" deadlines.
+ */
 PG_FUNCTION_INFO_V1(calendar_add_workdays_sql);
 Datum
 calendar_add_workdays_sql(PG_FUNCTION_ARGS)

@@ -29,17 +29,11 @@
 
 #include "rectify.h"
 
+/* The hint of every deadline input error: the accepted forms, briefly. */
 #define DEADLINE_HINT \
-	"Accepted forms: a date (2021-12-31, 2021年12月31日, 2021年12月31日前); " \
-	"a month, due on its last day (2022-09, 2022年9月, 2024年12月底); " \
-	"a year end (2020年底); immediate (立行立改, 立即整改); " \
-	"ongoing (持续推进, 长期坚持); a date with a sustain clause " \
-	"(2021-12-31, sustain; 2021年12月31日(长期坚持、防止反弹); 2022年12月31日,并长期坚持); " \
-	"immediate, ongoing (立行立改,持续推进). Traditional characters are accepted too."
-/*
- * 0.1's tests pin the hint above, so it does not list the relative forms
- * (30 days, 15 workdays) and the rollover clause; the README does.
- */
+	"Write a date (2021-12-31, 2021年12月31日, 2022年9月, 2020年底), a count " \
+	"of days (30天) or working days (15个工作日), 立行立改 or 持续推进, " \
+	"optionally followed by 遇节假日顺延 or 长期坚持."
 
 /* Years a deadline may name: four digits, so the output always re-parses. */
 #define DL_MIN_YEAR 1000
@@ -184,6 +178,7 @@ scan_phrase(Scanner *sc, const char *phrase)
 	return true;
 }
 
+/* Is there an ASCII digit at pos?  (Full-width digits are folded already.) */
 static bool
 is_digit(Scanner *sc, int pos)
 {
@@ -295,6 +290,7 @@ scan_date(Scanner *sc, DateADT *result)
 	return dl_make_date(sc, year, month, day, result);
 }
 
+/* Skip spaces: "30 天" and "15 个工作日" are written with and without. */
 static void
 skip_spaces(Scanner *sc)
 {
@@ -622,6 +618,7 @@ deadline_is_valid(Deadline d)
  * I/O functions
  * ---------------------------------------------------------------- */
 
+/* Text input: parse_deadline, raising on error (22P02, 22007, 22003). */
 PG_FUNCTION_INFO_V1(deadline_in);
 Datum
 deadline_in(PG_FUNCTION_ARGS)
@@ -688,6 +685,7 @@ deadline_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_DEADLINE(d);
 }
 
+/* Binary output: the 8-byte value, which deadline_recv checks back. */
 PG_FUNCTION_INFO_V1(deadline_send);
 Datum
 deadline_send(PG_FUNCTION_ARGS)
@@ -705,6 +703,7 @@ deadline_send(PG_FUNCTION_ARGS)
  * then flags, so a sorted ledger lists fixed dates in calendar order.
  * ---------------------------------------------------------------- */
 
+/* The one comparison behind the btree support function and the operators. */
 static int
 deadline_cmp_internal(Deadline a, Deadline b)
 {
@@ -717,6 +716,7 @@ deadline_cmp_internal(Deadline a, Deadline b)
 	return 0;
 }
 
+/* btree support function 1: the default operator class's order. */
 PG_FUNCTION_INFO_V1(deadline_cmp);
 Datum
 deadline_cmp(PG_FUNCTION_ARGS)
@@ -725,6 +725,10 @@ deadline_cmp(PG_FUNCTION_ARGS)
 										  PG_GETARG_DEADLINE(1)));
 }
 
+/*
+ * The six comparison operators, one function each (operators need a
+ * function of their own); every one is deadline_cmp_internal against 0.
+ */
 #define DEADLINE_CMP_FN(name, op) \
 PG_FUNCTION_INFO_V1(name); \
 Datum \
@@ -754,17 +758,6 @@ check_day_count(int32 days, const char *what)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must not be negative: %d", what, days),
 				 errhint("Give a number of calendar days, 0 or more.")));
-}
-
-/* Raise 22008 for infinite dates: a ledger date is always a real day. */
-static void
-check_finite(DateADT d, const char *what)
-{
-	if (DATE_NOT_FINITE(d))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s must be a finite date", what),
-				 errhint("Pass a calendar date such as 2021-12-31, not infinity.")));
 }
 
 /*
@@ -821,15 +814,15 @@ resolve_due(Deadline d, DateADT assigned, int32 immediate_days,
 			*due = DL_VALUE(d);
 			break;
 		case DL_DAYS:
-			check_finite(assigned, "assigned date");
+			check_finite_date(assigned, "assigned date");
 			*due = add_days(assigned, DL_VALUE(d));
 			break;
 		case DL_WORKDAYS:
-			check_finite(assigned, "assigned date");
+			check_finite_date(assigned, "assigned date");
 			*due = calendar_add_workdays(cal, assigned, DL_VALUE(d));
 			break;
 		default:				/* immediate */
-			check_finite(assigned, "assigned date");
+			check_finite_date(assigned, "assigned date");
 			check_day_count(immediate_days, "immediate_days");
 			*due = add_days(assigned, immediate_days);
 			break;
@@ -937,7 +930,7 @@ static DeadlineState
 state_for_due(bool has_due, DateADT due, bool closed_null, DateADT closed,
 			  DateADT asof, int32 warning_days)
 {
-	check_finite(asof, "asof");
+	check_finite_date(asof, "asof");
 	check_day_count(warning_days, "warning_days");
 
 	if (!closed_null && closed <= asof)
@@ -1034,7 +1027,7 @@ deadline_due_state(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
 	if (!PG_ARGISNULL(0))
-		check_finite(PG_GETARG_DATEADT(0), "due date");
+		check_finite_date(PG_GETARG_DATEADT(0), "due date");
 	st = state_for_due(!PG_ARGISNULL(0), PG_ARGISNULL(0) ? 0 : PG_GETARG_DATEADT(0),
 					   PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
 					   PG_GETARG_DATEADT(2), PG_GETARG_INT32(3));
@@ -1044,7 +1037,8 @@ deadline_due_state(PG_FUNCTION_ARGS)
 /*
  * days_overdue(deadline, assigned, closed, asof, immediate_days): days past
  * the due date, as of asof for an open item or at closing for a closed
- * one; 0 when on time or ongoing.
+ * one; 0 when on time or ongoing.  Resolves the deadline, then counts with
+ * the same rule as days_overdue(due, closed, asof) below.
  */
 PG_FUNCTION_INFO_V1(deadline_days_overdue);
 Datum
@@ -1052,7 +1046,7 @@ deadline_days_overdue(PG_FUNCTION_ARGS)
 {
 	Deadline	d;
 	DateADT		due,
-				end;
+				asof;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
 		PG_RETURN_NULL();
@@ -1063,13 +1057,41 @@ deadline_days_overdue(PG_FUNCTION_ARGS)
 		needs_calendar_error(d);
 	if (PG_ARGISNULL(1) && DL_IS_RELATIVE(d))
 		PG_RETURN_NULL();
-	end = PG_GETARG_DATEADT(3);
-	check_finite(end, "asof");
+	asof = PG_GETARG_DATEADT(3);
+	check_finite_date(asof, "asof");
 	resolve_due(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
 				PG_GETARG_INT32(4), NULL, &due);
-	if (!PG_ARGISNULL(2) && PG_GETARG_DATEADT(2) <= end)
-		end = PG_GETARG_DATEADT(2);
-	PG_RETURN_INT32(end > due ? end - due : 0);
+	PG_RETURN_INT32(days_overdue_for_due(due, PG_ARGISNULL(2),
+										 PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
+										 asof));
+}
+
+/*
+ * days_overdue(due, closed, asof): the same count for a due date already
+ * resolved, as the ledger stores it, so that ledger(), the scoring views
+ * and escalate() count days overdue with one rule instead of each
+ * repeating it in SQL.  Not strict: a NULL due date is an ongoing item
+ * (0 days) and a NULL closed date an open one; NULL when asof is NULL.
+ * A completion date after asof does not count (open as of asof).
+ */
+PG_FUNCTION_INFO_V1(deadline_due_days_overdue);
+Datum
+deadline_due_days_overdue(PG_FUNCTION_ARGS)
+{
+	DateADT		due,
+				asof;
+
+	if (PG_ARGISNULL(2))
+		PG_RETURN_NULL();
+	asof = PG_GETARG_DATEADT(2);
+	check_finite_date(asof, "asof");
+	if (PG_ARGISNULL(0))
+		PG_RETURN_INT32(0);
+	due = PG_GETARG_DATEADT(0);
+	check_finite_date(due, "due date");
+	PG_RETURN_INT32(days_overdue_for_due(due, PG_ARGISNULL(1),
+										 PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
+										 asof));
 }
 
 /*
@@ -1102,8 +1124,8 @@ deadline_expected_progress(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	assigned = PG_GETARG_DATEADT(1);
 	asof = PG_GETARG_DATEADT(2);
-	check_finite(assigned, "assigned date");
-	check_finite(asof, "asof");
+	check_finite_date(assigned, "assigned date");
+	check_finite_date(asof, "asof");
 	resolve_due(d, assigned, PG_GETARG_INT32(3), NULL, &due);
 	PG_RETURN_NUMERIC(progress_share(assigned, asof, due));
 }
@@ -1126,37 +1148,20 @@ deadline_due_progress(PG_FUNCTION_ARGS)
 	due = PG_GETARG_DATEADT(0);
 	assigned = PG_GETARG_DATEADT(1);
 	asof = PG_GETARG_DATEADT(2);
-	check_finite(due, "due date");
-	check_finite(assigned, "assigned date");
-	check_finite(asof, "asof");
+	check_finite_date(due, "due date");
+	check_finite_date(assigned, "assigned date");
+	check_finite_date(asof, "asof");
 	PG_RETURN_NUMERIC(progress_share(assigned, asof, due));
 }
 
-/* resolve_due and check_finite for the other C files (src/score.c). */
+/*
+ * resolve_due_fixed: resolve_due without a calendar, for item_score
+ * (src/score.c), which is IMMUTABLE and so refuses the calendar forms.
+ */
 bool
 resolve_due_fixed(Deadline d, DateADT assigned, int32 immediate_days, DateADT *due)
 {
 	return resolve_due(d, assigned, immediate_days, NULL, due);
-}
-
-void
-check_finite_date(DateADT d, const char *what)
-{
-	check_finite(d, what);
-}
-
-/*
- * 序时进度 in ten-thousandths (0..10000), rounded half up: the integer
- * behind expected_progress, shared with item_score (src/score.c).
- */
-int32
-expected_permyriad(DateADT assigned, DateADT due, DateADT asof)
-{
-	if (asof >= due)
-		return 10000;
-	if (asof <= assigned)
-		return 0;
-	return (int32) (((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2);
 }
 
 /* is_ongoing(deadline): no end date, so never overdue. */

@@ -73,46 +73,11 @@ static const char *const pollutant_canonical[POLLUTANT_MAX + 1] = {
 	NULL, "COD", "NH3-N", "TN", "TP", "SO2", "NOx", "VOCs", "PM", "CO2"
 };
 
+/* The hint of every emission input error: the parts, briefly. */
 #define EMISSION_HINT \
-	"Write an amount, a unit and a pollutant, e.g. \"12.5 t NOx\", " \
-	"\"3.2万吨 COD\" or \"氨氮 1.2吨\".  Units: g, kg, t, kt, Mt, 克, 千克, " \
-	"公斤, 吨 (噸), 万吨 (萬噸).  Pollutants: COD (化学需氧量), " \
-	"NH3-N (NH3N, 氨氮), TN (总氮), TP (总磷), SO2 (二氧化硫), " \
-	"NOx (氮氧化物), VOCs (挥发性有机物), PM (颗粒物), CO2 (二氧化碳); " \
-	"ASCII names in any case, Chinese in simplified or traditional characters."
-
-PG_FUNCTION_INFO_V1(emission_in);
-PG_FUNCTION_INFO_V1(emission_out);
-PG_FUNCTION_INFO_V1(emission_recv);
-PG_FUNCTION_INFO_V1(emission_send);
-PG_FUNCTION_INFO_V1(emission_make);
-PG_FUNCTION_INFO_V1(emission_tonnes);
-PG_FUNCTION_INFO_V1(emission_grams);
-PG_FUNCTION_INFO_V1(emission_pollutant);
-PG_FUNCTION_INFO_V1(emission_pl);
-PG_FUNCTION_INFO_V1(emission_mi);
-PG_FUNCTION_INFO_V1(emission_um);
-PG_FUNCTION_INFO_V1(emission_mul_float8);
-PG_FUNCTION_INFO_V1(float8_mul_emission);
-PG_FUNCTION_INFO_V1(emission_div_float8);
-PG_FUNCTION_INFO_V1(emission_div);
-PG_FUNCTION_INFO_V1(emission_eq);
-PG_FUNCTION_INFO_V1(emission_ne);
-PG_FUNCTION_INFO_V1(emission_lt);
-PG_FUNCTION_INFO_V1(emission_le);
-PG_FUNCTION_INFO_V1(emission_gt);
-PG_FUNCTION_INFO_V1(emission_ge);
-PG_FUNCTION_INFO_V1(emission_cmp);
-PG_FUNCTION_INFO_V1(emission_hash);
-PG_FUNCTION_INFO_V1(emission_hash_extended);
-PG_FUNCTION_INFO_V1(emission_smaller);
-PG_FUNCTION_INFO_V1(emission_larger);
-PG_FUNCTION_INFO_V1(emission_sum_accum);
-PG_FUNCTION_INFO_V1(emission_avg_accum);
-PG_FUNCTION_INFO_V1(emission_avg_combine);
-PG_FUNCTION_INFO_V1(emission_avg_serialize);
-PG_FUNCTION_INFO_V1(emission_avg_deserialize);
-PG_FUNCTION_INFO_V1(emission_avg_final);
+	"Write an amount, a unit such as t, kg, 吨 or 万吨, and a pollutant " \
+	"(COD, NH3-N, TN, TP, SO2, NOx, VOCs, PM, CO2 or its Chinese name), " \
+	"such as \"12.5 t NOx\" or \"氨氮 1.2吨\"."
 
 /* ----------------------------------------------------------------
  * Parsing
@@ -425,6 +390,7 @@ make_emission(int64 grams, int32 pollutant)
  * ---------------------------------------------------------------- */
 
 /* Text input: see parse_emission. */
+PG_FUNCTION_INFO_V1(emission_in);
 Datum
 emission_in(PG_FUNCTION_ARGS)
 {
@@ -436,6 +402,7 @@ emission_in(PG_FUNCTION_ARGS)
 }
 
 /* Text output: "<tonnes> t <canonical name>", which re-parses equal. */
+PG_FUNCTION_INFO_V1(emission_out);
 Datum
 emission_out(PG_FUNCTION_ARGS)
 {
@@ -453,6 +420,7 @@ emission_out(PG_FUNCTION_ARGS)
  * as text input: an unknown pollutant or a non-zero reserved field is
  * rejected, so no value exists that the text form could not produce.
  */
+PG_FUNCTION_INFO_V1(emission_recv);
 Datum
 emission_recv(PG_FUNCTION_ARGS)
 {
@@ -474,6 +442,7 @@ emission_recv(PG_FUNCTION_ARGS)
 }
 
 /* Binary output: the three fields in network byte order. */
+PG_FUNCTION_INFO_V1(emission_send);
 Datum
 emission_send(PG_FUNCTION_ARGS)
 {
@@ -520,6 +489,7 @@ text_to_utf8(text *t)
  * programs that hold the three parts apart.  Rounds like text input;
  * bad arguments are invalid parameter values (22023).
  */
+PG_FUNCTION_INFO_V1(emission_make);
 Datum
 emission_make(PG_FUNCTION_ARGS)
 {
@@ -545,14 +515,14 @@ emission_make(PG_FUNCTION_ARGS)
 	if (numeric_is_nan(amount) || numeric_is_inf(amount))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("emission amount must be a finite number")));
+				 errmsg("emission amount must be a finite number, not %s",
+						DatumGetCString(DirectFunctionCall1(numeric_out,
+															NumericGetDatum(amount))))));
 
 	/* numeric_out never uses an exponent: plain digits, point, digits */
 	digits = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(amount)));
 	if (scan_decimal(digits, &d) != (int) strlen(digits))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unexpected numeric form \"%s\"", digits)));
+		elog(ERROR, "unexpected numeric form \"%s\"", digits);
 	if (!decimal_to_grams(&d, exponent, &grams))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -562,6 +532,7 @@ emission_make(PG_FUNCTION_ARGS)
 }
 
 /* rectify.tonnes(emission): the exact amount in tonnes, as numeric. */
+PG_FUNCTION_INFO_V1(emission_tonnes);
 Datum
 emission_tonnes(PG_FUNCTION_ARGS)
 {
@@ -576,6 +547,7 @@ emission_tonnes(PG_FUNCTION_ARGS)
 }
 
 /* rectify.grams(emission): the stored integer, for exact integer work. */
+PG_FUNCTION_INFO_V1(emission_grams);
 Datum
 emission_grams(PG_FUNCTION_ARGS)
 {
@@ -591,6 +563,7 @@ emission_grams(PG_FUNCTION_ARGS)
  * one of their arguments do: no palloc, strlen or copy per row.  Callers
  * copy a by-reference result before keeping it past the row.
  */
+PG_FUNCTION_INFO_V1(emission_pollutant);
 Datum
 emission_pollutant(PG_FUNCTION_ARGS)
 {
@@ -650,6 +623,7 @@ overflow_error(void)
 }
 
 /* emission + emission */
+PG_FUNCTION_INFO_V1(emission_pl);
 Datum
 emission_pl(PG_FUNCTION_ARGS)
 {
@@ -664,6 +638,7 @@ emission_pl(PG_FUNCTION_ARGS)
 }
 
 /* emission - emission: a net change, may be negative */
+PG_FUNCTION_INFO_V1(emission_mi);
 Datum
 emission_mi(PG_FUNCTION_ARGS)
 {
@@ -678,6 +653,7 @@ emission_mi(PG_FUNCTION_ARGS)
 }
 
 /* - emission (the int64 minimum has no negation) */
+PG_FUNCTION_INFO_V1(emission_um);
 Datum
 emission_um(PG_FUNCTION_ARGS)
 {
@@ -696,7 +672,8 @@ check_finite(float8 f, const char *what)
 	if (isnan(f) || isinf(f))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("emission %s must be a finite number", what)));
+				 errmsg("emission %s must be a finite number, not %s", what,
+						isnan(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity")));
 }
 
 /* Round a float8 gram count half away from zero, or fail with 22003. */
@@ -727,6 +704,7 @@ multiply(const Emission *e, float8 f)
 }
 
 /* emission * float8 */
+PG_FUNCTION_INFO_V1(emission_mul_float8);
 Datum
 emission_mul_float8(PG_FUNCTION_ARGS)
 {
@@ -734,6 +712,7 @@ emission_mul_float8(PG_FUNCTION_ARGS)
 }
 
 /* float8 * emission */
+PG_FUNCTION_INFO_V1(float8_mul_emission);
 Datum
 float8_mul_emission(PG_FUNCTION_ARGS)
 {
@@ -758,6 +737,7 @@ div_round(int64 a, int64 d)
 }
 
 /* emission / float8: exact for whole divisors, else rounded; 22012 on 0 */
+PG_FUNCTION_INFO_V1(emission_div_float8);
 Datum
 emission_div_float8(PG_FUNCTION_ARGS)
 {
@@ -788,6 +768,7 @@ emission_div_float8(PG_FUNCTION_ARGS)
 }
 
 /* emission / emission: a plain ratio (e.g. attainment), same pollutant */
+PG_FUNCTION_INFO_V1(emission_div);
 Datum
 emission_div(PG_FUNCTION_ARGS)
 {
@@ -820,42 +801,48 @@ emission_cmp_internal(const Emission *a, const Emission *b)
 #define EMISSION_CMP(a, b) \
 	emission_cmp_internal(PG_GETARG_EMISSION_P(a), PG_GETARG_EMISSION_P(b))
 
-/* = */
+/* The = operator: same pollutant and same grams; never fails, so mixed columns sort and join. */
+PG_FUNCTION_INFO_V1(emission_eq);
 Datum
 emission_eq(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(EMISSION_CMP(0, 1) == 0);
 }
 
-/* <> */
+/* The <> operator: not emission_eq; never fails, so mixed columns sort and join. */
+PG_FUNCTION_INFO_V1(emission_ne);
 Datum
 emission_ne(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(EMISSION_CMP(0, 1) != 0);
 }
 
-/* < */
+/* The < operator: before, in the order of emission_cmp_internal; never fails, so mixed columns sort and join. */
+PG_FUNCTION_INFO_V1(emission_lt);
 Datum
 emission_lt(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(EMISSION_CMP(0, 1) < 0);
 }
 
-/* <= */
+/* The <= operator: not after, in that order; never fails, so mixed columns sort and join. */
+PG_FUNCTION_INFO_V1(emission_le);
 Datum
 emission_le(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(EMISSION_CMP(0, 1) <= 0);
 }
 
-/* > */
+/* The > operator: after, in that order; never fails, so mixed columns sort and join. */
+PG_FUNCTION_INFO_V1(emission_gt);
 Datum
 emission_gt(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(EMISSION_CMP(0, 1) > 0);
 }
 
-/* >= */
+/* The >= operator: not before, in that order; never fails, so mixed columns sort and join. */
+PG_FUNCTION_INFO_V1(emission_ge);
 Datum
 emission_ge(PG_FUNCTION_ARGS)
 {
@@ -863,6 +850,7 @@ emission_ge(PG_FUNCTION_ARGS)
 }
 
 /* btree support function 1 */
+PG_FUNCTION_INFO_V1(emission_cmp);
 Datum
 emission_cmp(PG_FUNCTION_ARGS)
 {
@@ -873,6 +861,7 @@ emission_cmp(PG_FUNCTION_ARGS)
  * hash support function 1: the built-in hash of the grams (as for bigint,
  * so it does not depend on byte order) combined with that of the pollutant.
  */
+PG_FUNCTION_INFO_V1(emission_hash);
 Datum
 emission_hash(PG_FUNCTION_ARGS)
 {
@@ -883,6 +872,7 @@ emission_hash(PG_FUNCTION_ARGS)
 }
 
 /* hash support function 2: the seeded 64-bit form, for hash partitioning */
+PG_FUNCTION_INFO_V1(emission_hash_extended);
 Datum
 emission_hash_extended(PG_FUNCTION_ARGS)
 {
@@ -896,6 +886,7 @@ emission_hash_extended(PG_FUNCTION_ARGS)
 }
 
 /* min() transition: the smaller in the total order (never fails) */
+PG_FUNCTION_INFO_V1(emission_smaller);
 Datum
 emission_smaller(PG_FUNCTION_ARGS)
 {
@@ -903,6 +894,7 @@ emission_smaller(PG_FUNCTION_ARGS)
 }
 
 /* max() transition: the larger in the total order (never fails) */
+PG_FUNCTION_INFO_V1(emission_larger);
 Datum
 emission_larger(PG_FUNCTION_ARGS)
 {
@@ -918,6 +910,7 @@ emission_larger(PG_FUNCTION_ARGS)
  * the first value becomes the state).  Inside an aggregate the state is
  * ours: add in place and skip a palloc and a copy per row.
  */
+PG_FUNCTION_INFO_V1(emission_sum_accum);
 Datum
 emission_sum_accum(PG_FUNCTION_ARGS)
 {
@@ -975,6 +968,7 @@ avg_add(EmissionAvgState *s, int64 sum, int64 count, int32 pollutant)
 }
 
 /* avg() transition: not strict, as its internal state starts NULL. */
+PG_FUNCTION_INFO_V1(emission_avg_accum);
 Datum
 emission_avg_accum(PG_FUNCTION_ARGS)
 {
@@ -996,6 +990,7 @@ emission_avg_accum(PG_FUNCTION_ARGS)
 }
 
 /* avg() combine: merge two partial states, copying into our context. */
+PG_FUNCTION_INFO_V1(emission_avg_combine);
 Datum
 emission_avg_combine(PG_FUNCTION_ARGS)
 {
@@ -1016,6 +1011,7 @@ emission_avg_combine(PG_FUNCTION_ARGS)
 }
 
 /* avg() serialize, for parallel workers: sum, count, pollutant. */
+PG_FUNCTION_INFO_V1(emission_avg_serialize);
 Datum
 emission_avg_serialize(PG_FUNCTION_ARGS)
 {
@@ -1032,6 +1028,7 @@ emission_avg_serialize(PG_FUNCTION_ARGS)
 }
 
 /* avg() deserialize: the inverse of serialize. */
+PG_FUNCTION_INFO_V1(emission_avg_deserialize);
 Datum
 emission_avg_deserialize(PG_FUNCTION_ARGS)
 {
@@ -1052,6 +1049,7 @@ emission_avg_deserialize(PG_FUNCTION_ARGS)
 }
 
 /* avg() final: sum / count rounded half away from zero; NULL if no rows. */
+PG_FUNCTION_INFO_V1(emission_avg_final);
 Datum
 emission_avg_final(PG_FUNCTION_ARGS)
 {

@@ -22,7 +22,8 @@
  *   bits 48..63  zero: reserved for a format version
  *
  * Relative forms ("15 workdays", "30 days") have kinds 4 and 5, with the
- * count in the value bits; values stored by 0.1 keep their bits.
+ * count in the value bits.  The layout is on disk and in the binary
+ * format: never renumber a kind or a flag.
  * ---------------------------------------------------------------- */
 typedef int64 Deadline;
 
@@ -37,7 +38,7 @@ typedef enum DeadlineKind
 
 #define DLF_SUSTAIN		0x01	/* date, then sustained (长期坚持、防止反弹) */
 #define DLF_ONGOING		0x02	/* immediate, then ongoing (立行立改,持续推进) */
-/* 0x04 stays unused: 0.1's binary-input tests pin it as an unknown flag. */
+/* 0x04 is not defined: binary input rejects it like any unknown flag. */
 #define DLF_ROLLOVER	0x08	/* a due day off moves to the next working
 								 * day (遇节假日顺延, 民法典 Art. 203) */
 #define DLF_ALL			(DLF_SUSTAIN | DLF_ONGOING | DLF_ROLLOVER)
@@ -70,11 +71,66 @@ typedef enum DeadlineKind
 
 extern bool parse_deadline(const char *str, bool error_ok, Deadline *result);
 
-/* Deadline arithmetic shared with src/score.c (defined in src/deadline.c). */
+/*
+ * Deadline arithmetic for src/score.c (defined in src/deadline.c): the
+ * due date of a deadline that needs no calendar, false if it has none.
+ */
 extern bool resolve_due_fixed(Deadline d, DateADT assigned, int32 immediate_days,
-								 DateADT *due);
-extern void check_finite_date(DateADT d, const char *what);
-extern int32 expected_permyriad(DateADT assigned, DateADT due, DateADT asof);
+							  DateADT *due);
+
+/*
+ * Small date helpers shared by deadline.c, calendar.c and score.c.  They
+ * are static inline here, not exported by one of those files, so that no
+ * two C files call each other (the file-level call graph stays acyclic).
+ */
+
+/*
+ * Raise 22008 for an infinite date: a ledger date is always a real day,
+ * and date arithmetic on infinity has no answer.  `what` names the
+ * argument in the message ("asof", "due date", ...).
+ */
+static inline void
+check_finite_date(DateADT d, const char *what)
+{
+	if (DATE_NOT_FINITE(d))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s must be a finite date, not %s", what,
+						DATE_IS_NOBEGIN(d) ? "-infinity" : "infinity"),
+				 errhint("Pass a calendar date such as 2021-12-31.")));
+}
+
+/*
+ * 序时进度 in ten-thousandths (0..10000), rounded half up: the share of
+ * assigned..due elapsed at asof.  The integer behind expected_progress and
+ * due_progress (deadline.c) and item_score's lag (score.c), kept in one
+ * place so the three agree to the last digit.
+ */
+static inline int32
+expected_permyriad(DateADT assigned, DateADT due, DateADT asof)
+{
+	if (asof >= due)
+		return 10000;
+	if (asof <= assigned)
+		return 0;
+	return (int32) (((int64) (asof - assigned) * 20000 / (due - assigned) + 1) / 2);
+}
+
+/*
+ * Days overdue of an item due on `due` as of `asof`: counted to the
+ * completion date when the item was completed by asof (closed_null false
+ * and closed <= asof), else to asof, and 0 when not past due.  An item
+ * completed after asof is still open as of asof (time travel).  The one
+ * rule behind rectify.days_overdue (both forms); the caller has checked
+ * that due and asof are finite.
+ */
+static inline int32
+days_overdue_for_due(DateADT due, bool closed_null, DateADT closed, DateADT asof)
+{
+	DateADT		end = (!closed_null && closed <= asof) ? closed : asof;
+
+	return end > due ? (int32) (end - due) : 0;
+}
 
 /* ----------------------------------------------------------------
  * Working-day calendars (calendar.c)
@@ -138,6 +194,8 @@ extern bool parse_emission(const char *str, bool error_ok, Emission *result);
 
 /* ----------------------------------------------------------------
  * Scoring (src/score.c): the deduction model behind rectify.item_score.
+ * The SQL composite type rectify.score_weights has these eight fields, in
+ * this order, each double precision.
  * ---------------------------------------------------------------- */
 typedef struct ScoreWeights
 {
@@ -150,5 +208,20 @@ typedef struct ScoreWeights
 	double		per_level;			/* points per escalation level above none */
 	double		per_reopening;		/* points per reopening (反弹) */
 } ScoreWeights;
+
+#define SCORE_WEIGHTS_NATTS 8
+
+/* ----------------------------------------------------------------
+ * Settings (GUC variables, defined in src/rectify.c's _PG_init)
+ * ---------------------------------------------------------------- */
+
+/* rectify.missing_calendar_year: what a count over a year without data does */
+typedef enum MissingCalendarYear
+{
+	MISSING_YEAR_WARNING,		/* warn once per transaction, count Mon-Fri */
+	MISSING_YEAR_ERROR			/* raise 22008 */
+} MissingCalendarYear;
+
+extern int	rectify_missing_calendar_year;
 
 #endif							/* RECTIFY_H */

@@ -160,8 +160,8 @@ region_holds(Region container, Region r)
 	return r >= lo && r <= hi;
 }
 
-PG_FUNCTION_INFO_V1(region_in);
 /* Text input: parse_region, raising on error. */
+PG_FUNCTION_INFO_V1(region_in);
 Datum
 region_in(PG_FUNCTION_ARGS)
 {
@@ -171,20 +171,20 @@ region_in(PG_FUNCTION_ARGS)
 	PG_RETURN_REGION(result);
 }
 
-PG_FUNCTION_INFO_V1(region_out);
 /* Text output: always the six digits, which re-parse to the same value. */
+PG_FUNCTION_INFO_V1(region_out);
 Datum
 region_out(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_CSTRING(psprintf("%06d", PG_GETARG_REGION(0)));
 }
 
-PG_FUNCTION_INFO_V1(region_recv);
 /*
  * Binary input: a 4-byte big-endian integer.  Values above 999999 (the
  * unused high bits) are refused, and the rest is checked as strictly as
  * text input, so COPY BINARY cannot smuggle in what '...' would reject.
  */
+PG_FUNCTION_INFO_V1(region_recv);
 Datum
 region_recv(PG_FUNCTION_ARGS)
 {
@@ -200,8 +200,8 @@ region_recv(PG_FUNCTION_ARGS)
 	PG_RETURN_REGION(code);
 }
 
-PG_FUNCTION_INFO_V1(region_send);
 /* Binary output: the code as a 4-byte big-endian integer. */
+PG_FUNCTION_INFO_V1(region_send);
 Datum
 region_send(PG_FUNCTION_ARGS)
 {
@@ -212,11 +212,11 @@ region_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-PG_FUNCTION_INFO_V1(region_from_int4);
 /*
  * integer -> region cast: checked like text input, so 130602 works and
  * 990000 fails the same way '990000' does.
  */
+PG_FUNCTION_INFO_V1(region_from_int4);
 Datum
 region_from_int4(PG_FUNCTION_ARGS)
 {
@@ -232,19 +232,19 @@ region_from_int4(PG_FUNCTION_ARGS)
 	PG_RETURN_REGION(code);
 }
 
-PG_FUNCTION_INFO_V1(region_province);
 /* The province-level division a code lies in (itself for a province). */
+PG_FUNCTION_INFO_V1(region_province);
 Datum
 region_province(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_REGION(PG_GETARG_REGION(0) / 10000 * 10000);
 }
 
-PG_FUNCTION_INFO_V1(region_prefecture);
 /*
  * The prefecture-level code: the first four digits followed by 00, itself
  * for a prefecture, NULL for a province (which lies in no prefecture).
  */
+PG_FUNCTION_INFO_V1(region_prefecture);
 Datum
 region_prefecture(PG_FUNCTION_ARGS)
 {
@@ -255,8 +255,8 @@ region_prefecture(PG_FUNCTION_ARGS)
 	PG_RETURN_REGION(r / 100 * 100);
 }
 
-PG_FUNCTION_INFO_V1(region_parent);
 /* One level up: county -> prefecture -> province -> NULL. */
+PG_FUNCTION_INFO_V1(region_parent);
 Datum
 region_parent(PG_FUNCTION_ARGS)
 {
@@ -269,8 +269,8 @@ region_parent(PG_FUNCTION_ARGS)
 	PG_RETURN_REGION(r / 100 * 100);
 }
 
-PG_FUNCTION_INFO_V1(region_level);
 /* 'province', 'prefecture' or 'county', for reports and grouping. */
+PG_FUNCTION_INFO_V1(region_level);
 Datum
 region_level(PG_FUNCTION_ARGS)
 {
@@ -283,16 +283,16 @@ region_level(PG_FUNCTION_ARGS)
 	PG_RETURN_TEXT_P(cstring_to_text("county"));
 }
 
-PG_FUNCTION_INFO_V1(region_contains);
 /* a @> b: b lies within a, or is a. */
+PG_FUNCTION_INFO_V1(region_contains);
 Datum
 region_contains(PG_FUNCTION_ARGS)
 {
 	PG_RETURN_BOOL(region_holds(PG_GETARG_REGION(0), PG_GETARG_REGION(1)));
 }
 
-PG_FUNCTION_INFO_V1(region_contained);
 /* a <@ b: a lies within b, or is b. */
+PG_FUNCTION_INFO_V1(region_contained);
 Datum
 region_contained(PG_FUNCTION_ARGS)
 {
@@ -332,7 +332,6 @@ range_clauses(Oid opfamily, Oid typid, Expr *expr, Region lo, Region hi)
 									InvalidOid, InvalidOid));
 }
 
-PG_FUNCTION_INFO_V1(region_support);
 /*
  * Planner support for region_contains (@>) and region_contained (<@): when
  * the containing side is a constant and the other side is a btree-indexed
@@ -340,6 +339,7 @@ PG_FUNCTION_INFO_V1(region_support);
  * scans 130600..130699 of the index instead of the whole table.  The range
  * is exact (not lossy): containment is a digit-prefix test.
  */
+PG_FUNCTION_INFO_V1(region_support);
 Datum
 region_support(PG_FUNCTION_ARGS)
 {
@@ -390,13 +390,13 @@ region_support(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(result);
 }
 
-PG_FUNCTION_INFO_V1(region_contsel);
 /*
  * Restriction estimator for @> and <@.  "column <@ constant" is estimated
  * as the equivalent range through the column's statistics (so a province
  * is seen to hold far more rows than a county); other shapes get a small
  * default, as for other containment operators.
  */
+PG_FUNCTION_INFO_V1(region_contsel);
 Datum
 region_contsel(PG_FUNCTION_ARGS)
 {

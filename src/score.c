@@ -2,8 +2,9 @@
  * score.c — rectify.item_score: the deduction model (扣分制) that scores one
  * rectification item from 0 to 100 for the assessment (考核) scorecards.
  *
- * The rules, with the default weights (rectify.score_weights holds the
- * office's values; the SQL function's parameter defaults mirror them):
+ * The rules, with the default weights (the weights arrive as one value of
+ * the composite type rectify.score_weights; NULL, or a NULL field, means
+ * the default below, which the SQL side's defaults mirror):
  *
  *   closed on time (or an ongoing item closed)        100
  *   closed late                                       100 - 2 per day late, not below 40
@@ -27,6 +28,7 @@
 #include <math.h>
 
 #include "access/htup_details.h"
+#include "access/tupdesc.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_enum.h"
 #include "catalog/pg_type.h"
@@ -36,6 +38,7 @@
 #include "utils/lsyscache.h"
 #include "utils/numeric.h"
 #include "utils/syscache.h"
+#include "utils/typcache.h"
 
 #include "rectify.h"
 
@@ -44,6 +47,34 @@
 
 /* The largest ladder we expect; a longer enum still works (see below). */
 #define LEVELS_MAX		64
+
+/* item_score's arguments: the weights and immediate_days come last. */
+#define ARG_WEIGHTS			7
+#define ARG_IMMEDIATE_DAYS	8
+#define ITEM_SCORE_NARGS	9
+
+/*
+ * The default weights, field by field in ScoreWeights order: what a NULL
+ * weights argument or a NULL field stands for.  They must match the
+ * defaults of the SQL side (rectify.score_settings' comments and the
+ * rectify.score_weights defaults).
+ */
+static const ScoreWeights default_weights = {
+	.late_per_day = 2,
+	.late_floor = 40,
+	.lag_weight = 50,
+	.overdue_base = 60,
+	.overdue_per_day = 1,
+	.overdue_floor = 0,
+	.per_level = 5,
+	.per_reopening = 20,
+};
+
+/* Field names of rectify.score_weights, in ScoreWeights order, for messages. */
+static const char *const weight_names[SCORE_WEIGHTS_NATTS] = {
+	"late_per_day", "late_floor", "lag_weight", "overdue_base",
+	"overdue_per_day", "overdue_floor", "per_level", "per_reopening"
+};
 
 /*
  * What one call site keeps between rows (fn_extra): the labels of
@@ -59,6 +90,10 @@ typedef struct ScoreCache
 	Numeric		zero;
 	Numeric		one;
 	Numeric		ten_thousand;
+	/* the weights' row type, once checked (InvalidOid: not yet) */
+	Oid			weights_type;
+	int32		weights_typmod;
+	TupleDesc	weights_desc;	/* its descriptor, copied into fn_mcxt */
 } ScoreCache;
 
 /* qsort comparator: pg_enum rows by enumsortorder. */
@@ -162,24 +197,103 @@ level_position(ScoreCache *cache, Oid level)
 				return i;
 		load_levels(cache, cache->level_type);
 	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid escalation level OID %u", level)));
+	/* the argument's type is the enum, whose labels were just reloaded */
+	elog(ERROR, "invalid escalation level OID %u", level);
 	return 0;					/* keep the compiler quiet */
 }
 
 /* 22023 unless a weight is a finite number of points, 0 or more. */
-static double
-check_weight(FunctionCallInfo fcinfo, int argno, const char *name)
+static void
+check_weight(double w, const char *name)
 {
-	double		w = PG_GETARG_FLOAT8(argno);
-
 	if (isnan(w) || isinf(w) || w < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("score weight %s must be a finite number, 0 or more, not %g", name, w),
 				 errhint("The weights are points; see rectify.score_weights for the office's values.")));
-	return w;
+}
+
+/*
+ * Check once per call site that the weights' row type is eight double
+ * precision fields (the layout of ScoreWeights), so that each row only
+ * has to deform the tuple.  The declared type is rectify.score_weights,
+ * but a function declared over another row type must fail clearly (42804)
+ * instead of reading the wrong fields.
+ */
+static void
+check_weights_type(FunctionCallInfo fcinfo, ScoreCache *cache, Oid typid, int32 typmod)
+{
+	TupleDesc	tupdesc;
+	MemoryContext old;
+	bool		ok;
+	int			i;
+
+	if (typid == cache->weights_type && typmod == cache->weights_typmod)
+		return;
+	tupdesc = lookup_rowtype_tupdesc(typid, typmod);
+	ok = (tupdesc->natts == SCORE_WEIGHTS_NATTS);
+	for (i = 0; ok && i < tupdesc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(tupdesc, i);
+
+		ok = !att->attisdropped && att->atttypid == FLOAT8OID;
+	}
+	if (!ok)
+	{
+		ReleaseTupleDesc(tupdesc);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("score weights of type %s do not have the fields of rectify.score_weights",
+						format_type_be(typid)),
+				 errdetail("rectify.item_score expects %d double precision fields: late_per_day, late_floor, lag_weight, overdue_base, overdue_per_day, overdue_floor, per_level, per_reopening.",
+						   SCORE_WEIGHTS_NATTS)));
+	}
+	if (cache->weights_desc != NULL)
+		FreeTupleDesc(cache->weights_desc);
+	old = MemoryContextSwitchTo(fcinfo->flinfo->fn_mcxt);
+	cache->weights_desc = CreateTupleDescCopy(tupdesc);
+	MemoryContextSwitchTo(old);
+	ReleaseTupleDesc(tupdesc);
+	cache->weights_type = typid;
+	cache->weights_typmod = typmod;
+}
+
+/*
+ * The weights of one call: the defaults for a NULL argument, else the
+ * fields of the rectify.score_weights value, a NULL field standing for its
+ * default (as in rectify.score_settings).  Each weight must be a finite
+ * number, 0 or more (22023).
+ */
+static void
+read_weights(FunctionCallInfo fcinfo, ScoreCache *cache, ScoreWeights *w)
+{
+	HeapTupleHeader row;
+	HeapTupleData tuple;
+	double	   *fields = (double *) w;
+	Datum		values[SCORE_WEIGHTS_NATTS];
+	bool		nulls[SCORE_WEIGHTS_NATTS];
+	int			i;
+
+	StaticAssertStmt(sizeof(ScoreWeights) == SCORE_WEIGHTS_NATTS * sizeof(double),
+					 "ScoreWeights must be SCORE_WEIGHTS_NATTS doubles");
+	*w = default_weights;
+	if (PG_ARGISNULL(ARG_WEIGHTS))
+		return;
+	row = PG_GETARG_HEAPTUPLEHEADER(ARG_WEIGHTS);
+	check_weights_type(fcinfo, cache, HeapTupleHeaderGetTypeId(row),
+					   HeapTupleHeaderGetTypMod(row));
+
+	tuple.t_len = HeapTupleHeaderGetDatumLength(row);
+	ItemPointerSetInvalid(&tuple.t_self);
+	tuple.t_tableOid = InvalidOid;
+	tuple.t_data = row;
+	heap_deform_tuple(&tuple, cache->weights_desc, values, nulls);
+	for (i = 0; i < SCORE_WEIGHTS_NATTS; i++)
+		if (!nulls[i])
+		{
+			fields[i] = DatumGetFloat8(values[i]);
+			check_weight(fields[i], weight_names[i]);
+		}
 }
 
 /*
@@ -242,13 +356,16 @@ score_points_e4(const ScoreWeights *w, bool has_due, DateADT due, bool closed,
 
 /*
  * item_score(deadline, assigned, closed, asof, level, progress,
- *            reopened_count, immediate_days, late_per_day, late_floor,
- *            lag_weight, overdue_base, overdue_per_day, overdue_floor,
- *            per_level, per_reopening) → numeric in [0, 100], 2 decimals.
+ *            reopened_count, weights, immediate_days)
+ *   → numeric in [0, 100], 2 decimals.
  *
- * Not strict, because closed is NULL for open items; NULL when any other
- * argument is NULL.  Errors: progress outside [0, 1], a negative reopening
- * count or a negative or non-finite weight are 22023; infinite dates 22008.
+ * weights is one rectify.score_weights value (see read_weights), so the
+ * scoring views pass the office's weights as one row instead of eight
+ * arguments.  Not strict, because closed is NULL for open items and a NULL
+ * weights means the defaults; NULL when any other argument is NULL.
+ * Errors: progress outside [0, 1], a negative reopening count or a
+ * negative or non-finite weight are 22023; infinite dates 22008; weights
+ * of a row type other than eight double precision fields 42804.
  */
 PG_FUNCTION_INFO_V1(item_score);
 Datum
@@ -269,12 +386,13 @@ item_score(PG_FUNCTION_ARGS)
 	double		s;
 	int			i;
 
-	if (PG_NARGS() != 16)
+	if (PG_NARGS() != ITEM_SCORE_NARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("rectify.item_score takes 16 arguments, not %d", PG_NARGS())));
-	for (i = 0; i < PG_NARGS(); i++)
-		if (i != 2 && PG_ARGISNULL(i))
+				 errmsg("rectify.item_score takes %d arguments, not %d",
+						ITEM_SCORE_NARGS, PG_NARGS())));
+	for (i = 0; i < ITEM_SCORE_NARGS; i++)
+		if (i != 2 && i != ARG_WEIGHTS && PG_ARGISNULL(i))
 			PG_RETURN_NULL();
 
 	cache = score_cache(fcinfo);
@@ -297,17 +415,9 @@ item_score(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("reopened_count must not be negative: %d", reopened)));
+	read_weights(fcinfo, cache, &w);
 
-	w.late_per_day = check_weight(fcinfo, 8, "late_per_day");
-	w.late_floor = check_weight(fcinfo, 9, "late_floor");
-	w.lag_weight = check_weight(fcinfo, 10, "lag_weight");
-	w.overdue_base = check_weight(fcinfo, 11, "overdue_base");
-	w.overdue_per_day = check_weight(fcinfo, 12, "overdue_per_day");
-	w.overdue_floor = check_weight(fcinfo, 13, "overdue_floor");
-	w.per_level = check_weight(fcinfo, 14, "per_level");
-	w.per_reopening = check_weight(fcinfo, 15, "per_reopening");
-
-	has_due = resolve_due_fixed(d, assigned, PG_GETARG_INT32(7), &due);
+	has_due = resolve_due_fixed(d, assigned, PG_GETARG_INT32(ARG_IMMEDIATE_DAYS), &due);
 	s = score_points_e4(&w, has_due, due, closed, closed_on, asof, assigned,
 						progress_e4, level, reopened);
 
