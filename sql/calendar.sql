@@ -143,7 +143,8 @@ SELECT * FROM testkit.try($$is_workday('2027-01-01')$$);
 SELECT * FROM testkit.try($$add_workdays('2026-12-30', 3)$$);
 SELECT * FROM testkit.try($$workdays_between('2026-06-01', '2027-06-01')$$);
 SELECT add_workdays('2026-12-28', 3) AS still_inside_2026, workdays_between('2026-12-31', '2026-12-31') AS empty_range;
-SET rectify.missing_calendar_year = 'maybe';
+-- a value it does not know is refused when set (the setting keeps 'error')
+SELECT * FROM testkit.run($$SET rectify.missing_calendar_year = 'maybe'$$);
 SELECT * FROM testkit.try($$is_workday('2027-01-01')$$);
 RESET rectify.missing_calendar_year;
 

@@ -30,7 +30,7 @@ SELECT rule, score
   ('overdue 90 days: floor 0', item_score('2022-03-31', '2022-01-01', NULL, '2022-06-29', 'none', 0.9, 0)),
   ('closed after asof is open as of asof', item_score('2022-03-31', '2022-01-01', '2022-07-10', '2022-04-10', 'none', 0.9, 0)),
   ('immediate: due 30 days after assignment', item_score('immediate', '2022-01-01', NULL, '2022-02-10', 'none', 0.9, 0)),
-  ('immediate, immediate_days 60: not due', item_score('immediate', '2022-01-01', NULL, '2022-02-10', 'none', 1, 0, 60)),
+  ('immediate, immediate_days 60: not due', item_score('immediate', '2022-01-01', NULL, '2022-02-10', 'none', 1, 0, immediate_days => 60)),
   ('level warning (2): - 10', item_score('2022-03-31', '2022-01-01', '2022-03-31', '2022-06-30', 'warning', 1, 0)),
   ('level after the late floor: 40 - 5 x 4', item_score('2022-03-31', '2022-01-01', '2022-06-01', '2022-06-30', 'supervision', 1, 0)),
   ('ongoing with a level: 100 - 5', item_score('ongoing', '2022-01-01', NULL, '2022-06-30', 'notice', 0, 0)),
@@ -42,37 +42,44 @@ SELECT rule, score
 -- the README's worked example: YZ-13 as of 2022-06-20 (序时进度 0.9670,
 -- progress 0.5, notice), then with per_level 10; YZ-05 21 days late
 SELECT item_score('2022-06-30', '2021-08-31', NULL, '2022-06-20', 'notice', 0.5, 0) AS yz_13,
-       item_score('2022-06-30', '2021-08-31', NULL, '2022-06-20', 'notice', 0.5, 0, per_level => 10) AS yz_13_per_level_10,
+       item_score('2022-06-30', '2021-08-31', NULL, '2022-06-20', 'notice', 0.5, 0, weights => ROW(NULL, NULL, NULL, NULL, NULL, NULL, 10, NULL)::score_weights) AS yz_13_per_level_10,
        item_score('2021-12-31', '2021-08-31', '2022-01-21', '2022-06-20', 'none', 1, 0) AS yz_05;
 
 -- weights as named arguments; clamping at the top
 SELECT item_score('2022-03-31', '2022-01-01', '2022-04-10', '2022-06-30', 'circular', 1, 1,
-                  late_per_day => 1, per_level => 2, per_reopening => 10) AS "100 - 10 - 6 - 10",
+                  weights => ROW(1, NULL, NULL, NULL, NULL, NULL, 2, 10)::score_weights) AS "100 - 10 - 6 - 10",
        item_score('2022-03-31', '2022-01-01', NULL, '2022-04-05', 'none', 0, 0,
-                  overdue_base => 100, overdue_per_day => 0) AS "overdue, no deduction",
-       item_score('2022-01-11', '2022-01-01', NULL, '2022-01-06', 'none', 0.5, 0, lag_weight => 0) AS "no lag weight",
+                  weights => ROW(NULL, NULL, NULL, 100, 0, NULL, NULL, NULL)::score_weights) AS "overdue, no deduction",
+       item_score('2022-01-11', '2022-01-01', NULL, '2022-01-06', 'none', 0.5, 0, weights => ROW(NULL, NULL, 0, NULL, NULL, NULL, NULL, NULL)::score_weights) AS "no lag weight",
        item_score('2022-03-31', '2022-01-01', '2022-04-10', '2022-06-30', 'none', 1, 0,
-                  late_per_day => 0.25) AS "100 - 2.5";
+                  weights => ROW(0.25, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::score_weights) AS "100 - 2.5";
 
 -- the parameter defaults are the defaults of rectify.score_weights
 SELECT bool_and(item_score(d, '2022-01-01', c, '2022-06-30', l, p, r) =
-                item_score(d, '2022-01-01', c, '2022-06-30', l, p, r, 30,
-                           w.late_per_day, w.late_floor, w.lag_weight, w.overdue_base,
-                           w.overdue_per_day, w.overdue_floor, w.per_level, w.per_reopening)) AS same
+                item_score(d, '2022-01-01', c, '2022-06-30', l, p, r, w, 30)) AS same
   FROM score_weights w,
        (VALUES ('2022-03-31'::deadline, '2022-04-20'::date), ('2022-03-31', NULL), ('2022-12-31', NULL),
                ('2022-03-31', '2022-03-01')) AS a(d, c),
        unnest(ARRAY['none', 'summons']::escalation_level[]) AS l,
        unnest(ARRAY[0, 0.35]) AS p, generate_series(0, 1) AS r;
 
--- NULL in any argument but closed gives NULL
+-- NULL in any argument but closed and weights gives NULL
 SELECT item_score(NULL, '2022-01-01', NULL, '2022-06-30', 'none', 0, 0) IS NULL AS no_deadline,
        item_score('2022-03-31', NULL, NULL, '2022-06-30', 'none', 0, 0) IS NULL AS no_assigned,
        item_score('2022-03-31', '2022-01-01', NULL, NULL, 'none', 0, 0) IS NULL AS no_asof,
        item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', NULL, 0, 0) IS NULL AS no_level,
        item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', NULL, 0) IS NULL AS no_progress,
-       item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, NULL) IS NULL AS no_reopened,
-       item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, per_level => NULL) IS NULL AS no_weight;
+       item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, NULL) IS NULL AS no_reopened;
+-- NULL weights, or a NULL weight, mean the defaults (rectify.score_weights)
+-- (10 days overdue: 60 - 1 per day by default)
+SELECT item_score('2022-03-31', '2022-01-01', NULL, '2022-04-10', 'none', 0, 0) AS "defaults: 50",
+       item_score('2022-03-31', '2022-01-01', NULL, '2022-04-10', 'none', 0, 0, weights => NULL) AS "NULL: 50",
+       item_score('2022-03-31', '2022-01-01', NULL, '2022-04-10', 'none', 0, 0,
+                  weights => ROW(NULL, NULL, NULL, NULL, 2, NULL, NULL, NULL)::score_weights) AS "2 per day: 40",
+       item_score('2022-03-31', '2022-01-01', NULL, '2022-04-10', 'none', 0, 0,
+                  weights => (SELECT w FROM score_weights w)) AS "the view's: 50";
+-- weights of another shape are refused
+SELECT * FROM testkit.try($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, ROW(1, 2)::record)$$);
 
 -- bad input
 SELECT t.* FROM (VALUES
@@ -81,13 +88,13 @@ SELECT t.* FROM (VALUES
   ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 1.00001, 0)$$),
   ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 'NaN', 0)$$),
   ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, -1)$$),
-  ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, per_level => -5)$$),
-  ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, lag_weight => 'NaN')$$),
-  ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, late_floor => 'Infinity')$$),
+  ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, weights => ROW(NULL, NULL, NULL, NULL, NULL, NULL, -5, NULL)::score_weights)$$),
+  ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, weights => ROW(NULL, NULL, 'NaN', NULL, NULL, NULL, NULL, NULL)::score_weights)$$),
+  ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, weights => ROW(NULL, 'Infinity', NULL, NULL, NULL, NULL, NULL, NULL)::score_weights)$$),
   ($$item_score('2022-03-31', '2022-01-01', NULL, 'infinity', 'none', 0, 0)$$),
   ($$item_score('2022-03-31', '-infinity', NULL, '2022-06-30', 'none', 0, 0)$$),
   ($$item_score('2022-03-31', '2022-01-01', 'infinity', '2022-06-30', 'none', 0, 0)$$),
-  ($$item_score('immediate', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, -1)$$),
+  ($$item_score('immediate', '2022-01-01', NULL, '2022-06-30', 'none', 0, 0, immediate_days => -1)$$),
   ($$item_score('2022-03-31', '2022-01-01', NULL, '2022-06-30', 'urgent', 0, 0)$$)
   ) AS c(expr), testkit.try(c.expr) AS t;
 

@@ -156,6 +156,14 @@ CREATE FUNCTION rectify.due_state(due date, closed date, asof date DEFAULT recti
 COMMENT ON FUNCTION rectify.due_state(date, date, date, integer) IS
   'the deadline state for a due date already resolved (NULL due = ongoing), as the ledger stores it';
 
+-- Days overdue for a due date already resolved (NULL due = ongoing): the
+-- one rule the ledger, the scorecards and the escalation all use.
+CREATE FUNCTION rectify.due_days_overdue(due date, closed date, asof date)
+  RETURNS integer AS 'MODULE_PATHNAME', 'deadline_due_days_overdue'
+  LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.due_days_overdue(date, date, date) IS
+  'days past an already resolved due date: to the completion date if completed by asof, else to asof; 0 when not past due or ongoing (NULL due)';
+
 -- 序时进度 from the item's stored due date, so that every form of deadline
 -- (including those resolved against a working-day calendar) is judged the
 -- same way.

@@ -272,8 +272,7 @@ BEGIN ATOMIC
          i.assigned, i.due_date, i.original_due_date,
          i.due_date IS DISTINCT FROM i.original_due_date,
          rectify.due_state(i.due_date, i.completed_on, ledger.asof, o.warning_days),
-         CASE WHEN i.due_date IS NULL THEN 0
-              ELSE greatest(0, least(coalesce(i.completed_on, ledger.asof), ledger.asof) - i.due_date) END,
+         rectify.due_days_overdue(i.due_date, i.completed_on, ledger.asof),
          CASE WHEN rectify.needs_calendar(i.deadline)
               THEN rectify.due_progress(i.due_date, i.assigned, ledger.asof)
               ELSE rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days) END,

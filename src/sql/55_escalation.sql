@@ -238,7 +238,7 @@ BEGIN
             HINT = CASE WHEN above IS NULL THEN 'The item is at the top of the ladder.'
                         ELSE format('Levels above %s: %s.', it.escalation_level, above) END;
   END IF;
-  days := CASE WHEN it.due_date IS NULL THEN 0 ELSE greatest(on_date - it.due_date, 0) END;
+  days := rectify.due_days_overdue(it.due_date, it.completed_on, on_date);
   UPDATE rectify.items i SET escalation_level = to_level, escalated_on = on_date
    WHERE i.item_id = it.item_id;
   INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
@@ -488,7 +488,7 @@ BEGIN
     judged AS (
       SELECT d.*, coalesce(t.level, 'none') AS by_days, t.min_days_overdue AS threshold, t.scope,
              rectify.due_progress(d.due_date, d.assigned, asof) AS expected
-        FROM (SELECT d.*, CASE WHEN d.due_date IS NULL THEN 0 ELSE greatest(asof - d.due_date, 0) END AS days
+        FROM (SELECT d.*, rectify.due_days_overdue(d.due_date, d.completed_on, asof) AS days
                 FROM due d
                WHERE d.completed_on IS NULL) d     -- never: completion clears the date
         LEFT JOIN LATERAL (

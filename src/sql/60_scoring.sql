@@ -91,21 +91,17 @@ CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.score_set
 -- ------------------------------------------------------------------
 -- item_score (src/score.c).
 -- ------------------------------------------------------------------
+-- The weights come as one value of the row type of rectify.score_weights
+-- (NULL, or a NULL field, means the default); a call site checks their
+-- shape once.
 CREATE FUNCTION rectify.item_score(deadline rectify.deadline, assigned date, closed date, asof date,
                                    level rectify.escalation_level, progress numeric,
                                    reopened_count integer,
-                                   immediate_days integer DEFAULT 30,
-                                   late_per_day double precision DEFAULT 2,
-                                   late_floor double precision DEFAULT 40,
-                                   lag_weight double precision DEFAULT 50,
-                                   overdue_base double precision DEFAULT 60,
-                                   overdue_per_day double precision DEFAULT 1,
-                                   overdue_floor double precision DEFAULT 0,
-                                   per_level double precision DEFAULT 5,
-                                   per_reopening double precision DEFAULT 20)
+                                   weights rectify.score_weights DEFAULT NULL,
+                                   immediate_days integer DEFAULT 30)
   RETURNS numeric AS 'MODULE_PATHNAME', 'item_score'
   LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION rectify.item_score(rectify.deadline, date, date, date, rectify.escalation_level, numeric, integer, integer, double precision, double precision, double precision, double precision, double precision, double precision, double precision, double precision) IS
+COMMENT ON FUNCTION rectify.item_score(rectify.deadline, date, date, date, rectify.escalation_level, numeric, integer, rectify.score_weights, integer) IS
   'the score of one item (扣分制), 0 to 100 with two decimals: closed on time 100; closed late 100 - late_per_day per day, not below late_floor; open 100 - lag_weight x lag behind 序时进度; overdue overdue_base - overdue_per_day per day, not below overdue_floor; then - per_level per escalation level and - per_reopening per reopening, clamped to [0, 100]. closed is the completion date; progress a fraction in [0, 1]';
 
 -- ---------------------------------------------------------------------------
@@ -138,8 +134,7 @@ CREATE VIEW rectify.scored_items WITH (security_invoker = false) AS
   SELECT i.item_id, i.code, i.source, i.category, i.region, i.status, i.deadline,
          i.assigned, i.due_date, i.completed_on, i.closed_on, c.asof,
          rectify.due_state(i.due_date, i.completed_on, c.asof, c.warning_days) AS state,
-         CASE WHEN i.due_date IS NULL THEN 0
-              ELSE greatest(0, least(coalesce(i.completed_on, c.asof), c.asof) - i.due_date) END
+         rectify.due_days_overdue(i.due_date, i.completed_on, c.asof)
            AS days_overdue,
          i.escalation_level AS level,
          coalesce(h.peak_level, 'none') AS peak_level,
@@ -153,9 +148,8 @@ CREATE VIEW rectify.scored_items WITH (security_invoker = false) AS
                                  THEN rectify.deadline(i.due_date) ELSE i.deadline END,
                             i.assigned, i.completed_on, c.asof,
                             coalesce(h.peak_level, 'none'), i.progress, coalesce(h.reopened, 0)::integer,
-                            coalesce(i.due_date - i.assigned, c.immediate_days),
-                            c.late_per_day, c.late_floor, c.lag_weight, c.overdue_base,
-                            c.overdue_per_day, c.overdue_floor, c.per_level, c.per_reopening) AS score
+                            ROW(c.late_per_day, c.late_floor, c.lag_weight, c.overdue_base, c.overdue_per_day, c.overdue_floor, c.per_level, c.per_reopening)::rectify.score_weights,
+                            coalesce(i.due_date - i.assigned, c.immediate_days)) AS score
     FROM rectify.items i
    CROSS JOIN rectify.scoring_context c
     LEFT JOIN (
