@@ -3,17 +3,23 @@
 # scripts/test.sh, which starts its own temporary clusters.
 
 EXTENSION = rectify
-EXTVERSION = 0.1
+EXTVERSION = 1.0
 
 MODULE_big = rectify
-OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+OBJS = \
+	src/calendar.o \
+	src/deadline.o \
+	src/emission.o \
+	src/rectify.o \
+	src/region.o \
+	src/score.o
 
-# The 0.1 install script is assembled from one SQL file per concern.  Once a
-# version is released its fragments are frozen: later changes go in upgrade
-# scripts (rectify--A--B.sql), listed in DATA.
+# The install script of the current version is assembled from one SQL file
+# per concern, in file-name order.  Every upgrade script from a released
+# version (rectify--A--B.sql) is shipped too.
 SQL_FRAGMENTS = $(sort $(wildcard src/sql/*.sql))
 DATA_built = rectify--$(EXTVERSION).sql
-DATA = $(filter-out rectify--$(EXTVERSION).sql,$(wildcard rectify--*--*.sql))
+DATA = $(wildcard rectify--*--*.sql)
 
 # pg_regress tests: every sql/*.sql, in the order given by test/schedule.
 REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
