@@ -7,6 +7,8 @@
 #   make installcheck         pg_regress (sql/, expected/), then isolation
 #                             (test/isolation), then TAP (test/t)
 #   make prove_installcheck   only the TAP tests (each starts its own servers)
+#   make upgradecheck         dump after ALTER EXTENSION UPDATE from the
+#                             previous release's tag = dump of a fresh install
 # scripts/test.sh runs all of them in a temporary cluster of its own.
 
 EXTENSION = rectify
@@ -61,10 +63,12 @@ rectify--$(EXTVERSION).sql: $(SQL_FRAGMENTS)
 # Every C file includes the shared header: rebuild them all when it changes.
 $(OBJS): src/rectify.h
 
-.PHONY: drop-regress-db prove_installcheck
+.PHONY: drop-regress-db prove_installcheck upgradecheck
 drop-regress-db:
 	$(if $(REGRESS),'$(bindir)/psql' -X -q -d postgres -c 'DROP DATABASE IF EXISTS $(CONTRIB_TESTDB) WITH (FORCE)')
 
 prove_installcheck:
 	$(prove_installcheck)
 
+upgradecheck:
+	test/upgrade-check.sh
