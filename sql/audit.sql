@@ -2,12 +2,7 @@
 -- escalation and verified amount is in rectify.events (role, time, old and
 -- new value, reason), the history is append-only, and item_asof() rebuilds
 -- an item as it stood on a date from the history alone.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS rectify CASCADE;
-CREATE EXTENSION rectify;
-RESET client_min_messages;
-SET search_path = public, rectify;
-SET DateStyle = ISO, YMD;
+CALL testkit.fresh_rectify();
 
 CREATE TEMP TABLE snaps (asof date, snap text);
 CREATE FUNCTION pg_temp.snap(d date) RETURNS void LANGUAGE sql AS $$

@@ -3,12 +3,7 @@
 -- day-by-day reference, relative deadlines (15个工作日, 30日), the rollover
 -- rule (民法典 Art. 203), load_calendar, layering, years without data, and
 -- what a calendar load does to the ledger.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS rectify CASCADE;
-CREATE EXTENSION rectify;
-RESET client_min_messages;
-SET search_path = public, rectify;
-SET DateStyle = ISO, YMD;
+CALL testkit.fresh_rectify();
 
 -- ------------------------------------------------------------------
 -- The cn calendar ships with every year the State Council has published.

@@ -1,11 +1,6 @@
 -- Batch import: COPY a rectification list into a staging table, then
 -- rectify.import_items() checks every row and loads all or nothing.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS rectify CASCADE;
-CREATE EXTENSION rectify;
-RESET client_min_messages;
-SET search_path = public, rectify;
-SET DateStyle = ISO, YMD;
+CALL testkit.fresh_rectify();
 
 CREATE TEMP TABLE stage (LIKE import_template);
 COPY stage FROM stdin WITH (FORMAT csv, HEADER true);

@@ -1,11 +1,6 @@
 -- The ledger: settings and today(), tables, registration, units, the
 -- guard on lifecycle columns, the append-only history, dump registration.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS rectify CASCADE;
-CREATE EXTENSION rectify;
-RESET client_min_messages;
-SET search_path = public, rectify;
-SET DateStyle = ISO, YMD;
+CALL testkit.fresh_rectify();
 
 -- ------------------------------------------------------------------
 -- Settings: no row means the defaults.

@@ -1,11 +1,6 @@
 -- The lifecycle: legal and illegal moves, send-backs, reopening, deadline
 -- extensions, progress reports.  Every refusal changes nothing.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS rectify CASCADE;
-CREATE EXTENSION rectify;
-RESET client_min_messages;
-SET search_path = public, rectify;
-SET DateStyle = ISO, YMD;
+CALL testkit.fresh_rectify();
 
 -- snapshot of everything a refusal must leave alone
 CREATE FUNCTION pg_temp.fingerprint() RETURNS text LANGUAGE sql AS $$

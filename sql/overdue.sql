@@ -1,11 +1,6 @@
 -- Overdue detection: ledger(asof), overdue(asof), measure states and the
 -- open_items view, with time travel; "items within a prefecture" by index.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS rectify CASCADE;
-CREATE EXTENSION rectify;
-RESET client_min_messages;
-SET search_path = public, rectify;
-SET DateStyle = ISO, YMD;
+CALL testkit.fresh_rectify();
 
 -- A small ledger over three regions (Yongzhou, a Yongzhou county, Baoding).
 SELECT register_item(code, region::region, problem, deadline, assigned) AS item

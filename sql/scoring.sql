@@ -2,12 +2,7 @@
 -- bad input; unit and region scorecards with ties, empty units, NULL
 -- on-time rates, rollup and the bottom flag; weights; proposal handling
 -- (seed 000); the monthly dispatch view; the BI views and the reader role.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS rectify CASCADE;
-CREATE EXTENSION rectify;
-RESET client_min_messages;
-SET search_path = public, rectify;
-SET DateStyle = ISO, YMD;
+CALL testkit.fresh_rectify();
 
 -- ------------------------------------------------------------------
 -- item_score: one rule at a time (default weights).

@@ -3,12 +3,7 @@
 -- the checks follow the session user) and tries every forbidden read and
 -- write: each is refused with 42501 or filtered out, and nothing changes.
 -- Roles are cluster-wide: the test drops its roles at the end.
-SET client_min_messages = warning;
-DROP EXTENSION IF EXISTS rectify CASCADE;
-CREATE EXTENSION rectify;
-RESET client_min_messages;
-SET search_path = public, rectify;
-SET DateStyle = ISO, YMD;
+CALL testkit.fresh_rectify();
 
 SELECT setup_roles('rt_admin', 'rt_officer', 'rt_verifier', 'rt_reader');
 SELECT setup_roles('rt_admin', 'rt_officer', 'rt_verifier', 'rt_reader');  -- idempotent

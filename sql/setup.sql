@@ -43,3 +43,16 @@ EXCEPTION WHEN OTHERS THEN
   GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
   RETURN state || ': ' || message;
 END $$;
+
+-- fresh_rectify(): a new, empty rectify in this database, with the session
+-- settings the tests assume (rectify on the search_path, ISO dates).  Each
+-- test that needs an empty ledger starts with it.
+CREATE PROCEDURE testkit.fresh_rectify()
+LANGUAGE plpgsql AS $$
+BEGIN
+  SET LOCAL client_min_messages = warning;
+  DROP EXTENSION IF EXISTS rectify CASCADE;
+  CREATE EXTENSION rectify;
+  PERFORM set_config('search_path', 'public, rectify', false);
+  PERFORM set_config('DateStyle', 'ISO, YMD', false);
+END $$;
