@@ -78,20 +78,15 @@ BEGIN
   EXECUTE format('GRANT EXECUTE ON FUNCTION rectify.escalate_item(bigint, rectify.escalation_level, text, date) TO %I', admin);
   -- verifier: also reads the reduction projects it verifies.
   EXECUTE format('GRANT SELECT ON rectify.reduction_projects, rectify.project_amounts TO %I', verifier);
-  -- reader: the BI role belongs to rectify.create_reader_role() when that
-  -- exists (issue 4); it gets no base table here.
+  -- reader: the BI views only (rectify.create_reader_role), no base table.
   IF reader IS NOT NULL THEN
-    IF to_regprocedure('rectify.create_reader_role(text)') IS NOT NULL THEN
-      EXECUTE 'SELECT rectify.create_reader_role($1)' USING reader;
-    ELSE
-      RAISE NOTICE 'rectify.create_reader_role() is not installed: reader role "%" not created', reader;
-    END IF;
+    PERFORM rectify.create_reader_role(reader);
     INSERT INTO rectify.role_names (kind, role_name) VALUES ('reader', reader)
       ON CONFLICT (kind) DO UPDATE SET role_name = EXCLUDED.role_name;
   END IF;
 END $$;
 COMMENT ON FUNCTION rectify.setup_roles(text, text, text, text) IS
-  'creates (if missing) the NOLOGIN group roles admin, officer and verifier, records their names and grants their privileges; calls rectify.create_reader_role(reader) if it exists; idempotent; for the DBA';
+  'creates (if missing) the NOLOGIN group roles admin, officer and verifier, records their names and grants their privileges; makes the reader role with rectify.create_reader_role(reader) unless it is NULL; idempotent; for the DBA';
 REVOKE EXECUTE ON FUNCTION rectify.setup_roles(text, text, text, text) FROM PUBLIC;
 
 -- bind_officer(role, unit): the login role acts for the unit (named as in
