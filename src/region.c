@@ -54,8 +54,48 @@ static const bool province_known[100] = {
 	[71] = true, [81] = true, [82] = true,
 };
 
-#define REGION_IS_PROVINCE(c)	((c) % 10000 == 0)
-#define REGION_IS_PREFECTURE(c)	((c) % 100 == 0 && !REGION_IS_PROVINCE(c))
+/*
+ * The three levels of a code, coarsest first: the one classification behind
+ * province(), prefecture(), parent(), region_level() and containment.  A
+ * code of a level is a multiple of its `unit` (and a code's level is the
+ * coarsest whose unit divides it), so r / unit * unit is r's division at
+ * that level (an ancestor, or r itself) and r + unit - 1 the last code a
+ * division of that level contains.
+ */
+typedef enum RegionLevel
+{
+	RL_PROVINCE,
+	RL_PREFECTURE,
+	RL_COUNTY
+} RegionLevel;
+
+static const struct
+{
+	int32		unit;
+	const char *name;			/* what rectify.region_level() returns */
+}			region_levels[] = {
+	[RL_PROVINCE] = {10000, "province"},
+	[RL_PREFECTURE] = {100, "prefecture"},
+	[RL_COUNTY] = {1, "county"},
+};
+
+/* The level of a code: province PP0000, prefecture PPCC00, else county. */
+static inline RegionLevel
+region_level_of(Region r)
+{
+	if (r % 10000 == 0)
+		return RL_PROVINCE;
+	if (r % 100 == 0)
+		return RL_PREFECTURE;
+	return RL_COUNTY;
+}
+
+/* r's division at level `level` (r itself at its own level). */
+static inline Region
+region_at_level(Region r, RegionLevel level)
+{
+	return r / region_levels[level].unit * region_levels[level].unit;
+}
 
 /*
  * region_valid: does a number in 0..999999 name a code we accept?  Shared by
@@ -141,12 +181,7 @@ static void
 region_range(Region r, Region *lo, Region *hi)
 {
 	*lo = r;
-	if (REGION_IS_PROVINCE(r))
-		*hi = r + 9999;
-	else if (REGION_IS_PREFECTURE(r))
-		*hi = r + 99;
-	else
-		*hi = r;
+	*hi = r + region_levels[region_level_of(r)].unit - 1;
 }
 
 /* Whether container holds r (inclusive); the body of @> and <@. */
@@ -237,7 +272,7 @@ PG_FUNCTION_INFO_V1(region_province);
 Datum
 region_province(PG_FUNCTION_ARGS)
 {
-	PG_RETURN_REGION(PG_GETARG_REGION(0) / 10000 * 10000);
+	PG_RETURN_REGION(region_at_level(PG_GETARG_REGION(0), RL_PROVINCE));
 }
 
 /*
@@ -250,9 +285,9 @@ region_prefecture(PG_FUNCTION_ARGS)
 {
 	Region		r = PG_GETARG_REGION(0);
 
-	if (REGION_IS_PROVINCE(r))
+	if (region_level_of(r) == RL_PROVINCE)
 		PG_RETURN_NULL();
-	PG_RETURN_REGION(r / 100 * 100);
+	PG_RETURN_REGION(region_at_level(r, RL_PREFECTURE));
 }
 
 /* One level up: county -> prefecture -> province -> NULL. */
@@ -261,12 +296,11 @@ Datum
 region_parent(PG_FUNCTION_ARGS)
 {
 	Region		r = PG_GETARG_REGION(0);
+	RegionLevel level = region_level_of(r);
 
-	if (REGION_IS_PROVINCE(r))
+	if (level == RL_PROVINCE)
 		PG_RETURN_NULL();
-	if (REGION_IS_PREFECTURE(r))
-		PG_RETURN_REGION(r / 10000 * 10000);
-	PG_RETURN_REGION(r / 100 * 100);
+	PG_RETURN_REGION(region_at_level(r, level - 1));
 }
 
 /* 'province', 'prefecture' or 'county', for reports and grouping. */
@@ -274,13 +308,7 @@ PG_FUNCTION_INFO_V1(region_level);
 Datum
 region_level(PG_FUNCTION_ARGS)
 {
-	Region		r = PG_GETARG_REGION(0);
-
-	if (REGION_IS_PROVINCE(r))
-		PG_RETURN_TEXT_P(cstring_to_text("province"));
-	if (REGION_IS_PREFECTURE(r))
-		PG_RETURN_TEXT_P(cstring_to_text("prefecture"));
-	PG_RETURN_TEXT_P(cstring_to_text("county"));
+	PG_RETURN_TEXT_P(cstring_to_text(region_levels[region_level_of(PG_GETARG_REGION(0))].name));
 }
 
 /* a @> b: b lies within a, or is a. */
