@@ -294,6 +294,19 @@ range_error(const char *str, bool error_ok)
 }
 
 /*
+ * The one overflow error of rectify.emission(amount, unit, pollutant) and
+ * of every arithmetic function.
+ */
+static void
+overflow_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("emission out of range"),
+			 errdetail("An emission lies between -9223372036854.775808 t and 9223372036854.775807 t.")));
+}
+
+/*
  * Parse `str` into *result: [pollutant] amount unit [pollutant], with the
  * pollutant given exactly once, white space optional between the parts
  * (but an ASCII unit and an ASCII pollutant need some between them).
@@ -524,10 +537,7 @@ emission_make(PG_FUNCTION_ARGS)
 	if (scan_decimal(digits, &d) != (int) strlen(digits))
 		elog(ERROR, "unexpected numeric form \"%s\"", digits);
 	if (!decimal_to_grams(&d, exponent, &grams))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("emission out of range"),
-				 errdetail("An emission lies between -9223372036854.775808 t and 9223372036854.775807 t.")));
+		overflow_error();
 	PG_RETURN_EMISSION_P(make_emission(grams, code));
 }
 
@@ -612,14 +622,44 @@ check_same_pollutant(const Emission *a, const Emission *b, const char *verb)
 				 errhint("Group or filter by rectify.pollutant() first.")));
 }
 
-/* The one overflow error of every arithmetic function. */
-static void
-overflow_error(void)
+/*
+ * a + b, or a - b when subtract, in grams, for emissions of one pollutant:
+ * the checks and the arithmetic of +, - and sum().  `verb` names the
+ * operation in the pollutant error.  Inline, so that the constant
+ * `subtract` folds away and each caller keeps its own straight-line body.
+ */
+static inline int64
+combine_grams(const Emission *a, const Emission *b, bool subtract, const char *verb)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-			 errmsg("emission out of range"),
-			 errdetail("An emission lies between -9223372036854.775808 t and 9223372036854.775807 t.")));
+	int64		r;
+
+	check_same_pollutant(a, b, verb);
+	if (subtract ? pg_sub_s64_overflow(a->grams, b->grams, &r)
+		: pg_add_s64_overflow(a->grams, b->grams, &r))
+		overflow_error();
+	return r;
+}
+
+/* emission + emission, or emission - emission (a net change, may be negative) */
+static inline Datum
+add_or_subtract(FunctionCallInfo fcinfo, bool subtract)
+{
+	Emission   *a = PG_GETARG_EMISSION_P(0);
+
+	PG_RETURN_EMISSION_P(make_emission(combine_grams(a, PG_GETARG_EMISSION_P(1), subtract,
+													 subtract ? "subtract" : "add"),
+									   a->pollutant));
+}
+
+/* - grams (the int64 minimum has no negation) */
+static inline int64
+negate_grams(int64 grams)
+{
+	int64		r;
+
+	if (pg_sub_s64_overflow(0, grams, &r))
+		overflow_error();
+	return r;
 }
 
 /* emission + emission */
@@ -627,14 +667,7 @@ PG_FUNCTION_INFO_V1(emission_pl);
 Datum
 emission_pl(PG_FUNCTION_ARGS)
 {
-	Emission   *a = PG_GETARG_EMISSION_P(0);
-	Emission   *b = PG_GETARG_EMISSION_P(1);
-	int64		r;
-
-	check_same_pollutant(a, b, "add");
-	if (pg_add_s64_overflow(a->grams, b->grams, &r))
-		overflow_error();
-	PG_RETURN_EMISSION_P(make_emission(r, a->pollutant));
+	return add_or_subtract(fcinfo, false);
 }
 
 /* emission - emission: a net change, may be negative */
@@ -642,27 +675,17 @@ PG_FUNCTION_INFO_V1(emission_mi);
 Datum
 emission_mi(PG_FUNCTION_ARGS)
 {
-	Emission   *a = PG_GETARG_EMISSION_P(0);
-	Emission   *b = PG_GETARG_EMISSION_P(1);
-	int64		r;
-
-	check_same_pollutant(a, b, "subtract");
-	if (pg_sub_s64_overflow(a->grams, b->grams, &r))
-		overflow_error();
-	PG_RETURN_EMISSION_P(make_emission(r, a->pollutant));
+	return add_or_subtract(fcinfo, true);
 }
 
-/* - emission (the int64 minimum has no negation) */
+/* - emission */
 PG_FUNCTION_INFO_V1(emission_um);
 Datum
 emission_um(PG_FUNCTION_ARGS)
 {
 	Emission   *a = PG_GETARG_EMISSION_P(0);
-	int64		r;
 
-	if (pg_sub_s64_overflow(0, a->grams, &r))
-		overflow_error();
-	PG_RETURN_EMISSION_P(make_emission(r, a->pollutant));
+	PG_RETURN_EMISSION_P(make_emission(negate_grams(a->grams), a->pollutant));
 }
 
 /* A float8 factor or divisor must be finite: NaN has no gram value. */
@@ -755,10 +778,7 @@ emission_div_float8(PG_FUNCTION_ARGS)
 		int64		d = (int64) f;
 
 		if (d == -1)
-		{
-			if (pg_sub_s64_overflow(0, e->grams, &r))
-				overflow_error();
-		}
+			r = negate_grams(e->grams);
 		else
 			r = div_round(e->grams, d);
 	}
@@ -915,12 +935,8 @@ Datum
 emission_sum_accum(PG_FUNCTION_ARGS)
 {
 	Emission   *state = PG_GETARG_EMISSION_P(0);
-	Emission   *value = PG_GETARG_EMISSION_P(1);
-	int64		r;
+	int64		r = combine_grams(state, PG_GETARG_EMISSION_P(1), false, "sum");
 
-	check_same_pollutant(state, value, "sum");
-	if (pg_add_s64_overflow(state->grams, value->grams, &r))
-		overflow_error();
 	if (AggCheckCallContext(fcinfo, NULL))
 	{
 		state->grams = r;
