@@ -954,20 +954,12 @@ static Oid *
 state_label_oids(FunctionCallInfo fcinfo)
 {
 	Oid		   *oids = (Oid *) fcinfo->flinfo->fn_extra;
-	Oid			nsp,
-				typid;
+	Oid			typid;
 	int			i;
 
 	if (oids != NULL)
 		return oids;
-	nsp = get_namespace_oid("rectify", false);
-	typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-							CStringGetDatum("deadline_state"),
-							ObjectIdGetDatum(nsp));
-	if (!OidIsValid(typid))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_OBJECT),
-				 errmsg("type rectify.deadline_state does not exist")));
+	typid = rectify_type_oid("deadline_state");
 	oids = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, DS_COUNT * sizeof(Oid));
 	for (i = 0; i < DS_COUNT; i++)
 	{
@@ -985,6 +977,22 @@ state_label_oids(FunctionCallInfo fcinfo)
 }
 
 /*
+ * The rest of deadline_state and due_state once the due date is known: the
+ * state's label OID for an item whose closed, asof and warning_days are
+ * the arguments closed_arg, closed_arg + 1 and closed_arg + 2.
+ */
+static inline Datum
+state_result(FunctionCallInfo fcinfo, bool has_due, DateADT due, int closed_arg)
+{
+	DeadlineState st;
+
+	st = state_for_due(has_due, due, PG_ARGISNULL(closed_arg),
+					   PG_ARGISNULL(closed_arg) ? 0 : PG_GETARG_DATEADT(closed_arg),
+					   PG_GETARG_DATEADT(closed_arg + 1), PG_GETARG_INT32(closed_arg + 2));
+	PG_RETURN_OID(state_label_oids(fcinfo)[st]);
+}
+
+/*
  * deadline_state(deadline, assigned, closed, asof, warning_days,
  * immediate_days).  Not strict: closed is NULL for open items.  NULL when
  * the deadline, asof or a needed parameter is NULL.
@@ -994,7 +1002,6 @@ Datum
 deadline_state(PG_FUNCTION_ARGS)
 {
 	Deadline	d;
-	DeadlineState st;
 	DateADT		due = 0;
 	bool		has_due;
 
@@ -1007,10 +1014,7 @@ deadline_state(PG_FUNCTION_ARGS)
 		PG_RETURN_NULL();
 	has_due = resolve_due(d, PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
 						  PG_GETARG_INT32(5), NULL, &due);
-	st = state_for_due(has_due, due,
-					   PG_ARGISNULL(2), PG_ARGISNULL(2) ? 0 : PG_GETARG_DATEADT(2),
-					   PG_GETARG_DATEADT(3), PG_GETARG_INT32(4));
-	PG_RETURN_OID(state_label_oids(fcinfo)[st]);
+	return state_result(fcinfo, has_due, due, 2);
 }
 
 /*
@@ -1022,16 +1026,11 @@ PG_FUNCTION_INFO_V1(deadline_due_state);
 Datum
 deadline_due_state(PG_FUNCTION_ARGS)
 {
-	DeadlineState st;
-
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
 	if (!PG_ARGISNULL(0))
 		check_finite_date(PG_GETARG_DATEADT(0), "due date");
-	st = state_for_due(!PG_ARGISNULL(0), PG_ARGISNULL(0) ? 0 : PG_GETARG_DATEADT(0),
-					   PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_DATEADT(1),
-					   PG_GETARG_DATEADT(2), PG_GETARG_INT32(3));
-	PG_RETURN_OID(state_label_oids(fcinfo)[st]);
+	return state_result(fcinfo, !PG_ARGISNULL(0), PG_ARGISNULL(0) ? 0 : PG_GETARG_DATEADT(0), 1);
 }
 
 /*

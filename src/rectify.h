@@ -9,8 +9,11 @@
 #define RECTIFY_H
 
 #include "postgres.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_type_d.h"
 #include "fmgr.h"
 #include "utils/date.h"
+#include "utils/syscache.h"
 
 /* ----------------------------------------------------------------
  * rectify.deadline (整改时限): 8 bytes, passed by value.
@@ -130,6 +133,27 @@ days_overdue_for_due(DateADT due, bool closed_null, DateADT closed, DateADT asof
 	DateADT		end = (!closed_null && closed <= asof) ? closed : asof;
 
 	return end > due ? (int32) (end - due) : 0;
+}
+
+/*
+ * The OID of the type rectify.<name>, 42704 if there is none: how
+ * deadline.c (deadline_state's labels) and score.c (the escalation levels)
+ * find the extension's enums, whose OIDs differ between databases.  Called
+ * once per call site, whose fn_extra keeps what it finds.
+ */
+static inline Oid
+rectify_type_oid(const char *name)
+{
+	Oid			nsp = get_namespace_oid("rectify", false);
+	Oid			typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
+										CStringGetDatum(name),
+										ObjectIdGetDatum(nsp));
+
+	if (!OidIsValid(typid))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_OBJECT),
+				 errmsg("type rectify.%s does not exist", name)));
+	return typid;
 }
 
 /* ----------------------------------------------------------------

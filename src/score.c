@@ -146,17 +146,7 @@ level_type_oid(FunctionCallInfo fcinfo)
 	Oid			typid = get_fn_expr_argtype(fcinfo->flinfo, 4);
 
 	if (!OidIsValid(typid) || get_typtype(typid) != TYPTYPE_ENUM)
-	{
-		Oid			nsp = get_namespace_oid("rectify", false);
-
-		typid = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid,
-								CStringGetDatum("escalation_level"),
-								ObjectIdGetDatum(nsp));
-		if (!OidIsValid(typid))
-			ereport(ERROR,
-					(errcode(ERRCODE_UNDEFINED_OBJECT),
-					 errmsg("type rectify.escalation_level does not exist")));
-	}
+		typid = rectify_type_oid("escalation_level");
 	return typid;
 }
 
