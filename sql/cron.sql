@@ -10,16 +10,6 @@ RESET client_min_messages;
 SET DateStyle = ISO;
 SET search_path = public, rectify;
 
-CREATE FUNCTION pg_temp.try(stmt text, OUT state text, OUT message text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE stmt;
-  state := 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          hint = PG_EXCEPTION_HINT;
-END $$;
-
 -- ------------------------------------------------------------------
 -- Scheduling is opt-in: installing rectify made no job.
 -- ------------------------------------------------------------------
@@ -39,7 +29,7 @@ SELECT count(*) AS rectify_jobs FROM cron.job WHERE jobname ~ '^rectify-';
 SELECT cron_schedule_note('0 16 * * *') AS note_16, cron_schedule_note('*/5 * * * *') AS note_every_5;
 
 -- Bad schedules, before pg_cron sees them.
-SELECT s.label, (pg_temp.try(s.stmt)).*
+SELECT s.label, (testkit.attempt(s.stmt)).*
   FROM (VALUES
     ('NULL', $$SELECT rectify.schedule_jobs(NULL)$$),
     ('blank', $$SELECT rectify.schedule_jobs('  ')$$),
@@ -49,7 +39,7 @@ SELECT s.label, (pg_temp.try(s.stmt)).*
     ('words', $$SELECT rectify.schedule_jobs('every day at 8')$$)
   ) AS s(label, stmt);
 -- Well formed but out of range: pg_cron's own check.
-SELECT (pg_temp.try($$SELECT rectify.schedule_jobs('61 0 * * *')$$)).state;
+SELECT (testkit.attempt($$SELECT rectify.schedule_jobs('61 0 * * *')$$)).state;
 SELECT count(*) AS rectify_jobs FROM cron.job WHERE jobname ~ '^rectify-';
 
 -- ------------------------------------------------------------------
@@ -73,7 +63,7 @@ SELECT set_setting('cron_history_days', NULL);
 SELECT j.jobname, count(*) AS runs_left
   FROM cron.job_run_details d LEFT JOIN cron.job j USING (jobid)
  GROUP BY j.jobname ORDER BY j.jobname;
-SELECT s.label, (pg_temp.try(s.stmt)).*
+SELECT s.label, (testkit.attempt(s.stmt)).*
   FROM (VALUES
     ('negative', $$SELECT rectify.purge_cron_history(-1)$$),
     ('setting', $$SELECT rectify.set_setting('cron_history_days', 'a month')$$)
@@ -110,7 +100,7 @@ SELECT dispatch('2022-05-31') >= 2 AS dispatched_again;
 SELECT month, code, prev_days_overdue, days_overdue, prev_level, level, prev_progress, progress,
        progress_change, new_this_month
   FROM dispatch_compare WHERE code ~ '^CRON-' ORDER BY month, code;
-SELECT (pg_temp.try($$SELECT rectify.dispatch(NULL)$$)).*;
+SELECT (testkit.attempt($$SELECT rectify.dispatch(NULL)$$)).*;
 
 -- ------------------------------------------------------------------
 -- pg_cron in another database: a function there cannot reach it, so

@@ -11,16 +11,9 @@ RESET client_min_messages;
 SET DateStyle = ISO;
 SET search_path = public, rectify;
 
--- try(expr): run a statement; show the error's SQLSTATE, message and hint.
-CREATE FUNCTION pg_temp.try(stmt text, OUT state text, OUT message text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-  EXECUTE stmt;
-  state := 'ok';
-EXCEPTION WHEN OTHERS THEN
-  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                          hint = PG_EXCEPTION_HINT;
-END $$;
+-- this database's own testkit (testkit.attempt below)
+\getenv abs_srcdir PG_ABS_SRCDIR
+\i :abs_srcdir/test/testkit.sql
 
 -- ------------------------------------------------------------------
 -- An item registered before any run gets its escalation date.
@@ -105,7 +98,7 @@ SELECT kind, from_level, to_level, days_overdue, reason, actor = current_user AS
 SELECT code, from_level, to_level, days_overdue FROM escalate('2022-04-01') ORDER BY code;
 SELECT code, escalation_level FROM items WHERE code = 'E-05';
 
-SELECT s.label, (pg_temp.try(s.stmt)).*
+SELECT s.label, (testkit.attempt(s.stmt)).*
   FROM (VALUES
     ('no reason', $$SELECT rectify.escalate_item(2, 'summons', NULL, '2022-04-02')$$),
     ('blank reason', $$SELECT rectify.escalate_item(2, 'summons', '  ', '2022-04-02')$$),
@@ -125,7 +118,7 @@ SELECT code, status, escalation_level, escalation_next FROM items WHERE code = '
 SELECT happened_on, kind, from_level, to_level, days_overdue
   FROM escalation_history((SELECT item_id FROM items WHERE code = 'E-01'));
 SELECT code, to_level FROM escalate('2022-06-01') ORDER BY code;
-SELECT (pg_temp.try($$SELECT rectify.escalate_item((SELECT item_id FROM rectify.items WHERE code = 'E-01'), 'summons', 'r', '2022-06-02')$$)).*;
+SELECT (testkit.attempt($$SELECT rectify.escalate_item((SELECT item_id FROM rectify.items WHERE code = 'E-01'), 'summons', 'r', '2022-06-02')$$)).*;
 -- Refused at preliminary review: open again, and at once back to the level its days require.
 SELECT advance(item_id, 'preliminary_review', '2022-06-02') FROM items WHERE code = 'E-01';
 SELECT advance(item_id, 'in_progress', '2022-06-03', '验收资料不全') FROM items WHERE code = 'E-01';
@@ -151,7 +144,7 @@ SELECT code, from_level, to_level, days_overdue, reason FROM escalate('2022-07-0
 SELECT code, from_level, to_level, days_overdue, reason FROM escalate('2022-07-02') WHERE code = 'L-01';
 -- From notice on, only the ladder can raise it: due + 7 (warning).
 SELECT escalation_next FROM items WHERE code = 'L-01';
-SELECT s.label, (pg_temp.try(s.stmt)).*
+SELECT s.label, (testkit.attempt(s.stmt)).*
   FROM (VALUES
     ('not a number', $$SELECT rectify.set_setting('lag_threshold', 'abc')$$),
     ('above 1', $$SELECT rectify.set_setting('lag_threshold', '1.5')$$),
@@ -188,7 +181,7 @@ UPDATE escalation_policy SET min_days_overdue = 28 WHERE category = 'water' AND 
 SELECT code, escalation_level, escalation_next FROM items WHERE code = 'P-02';
 DELETE FROM escalation_policy WHERE category = 'water' AND level = 'supervision';
 SELECT code, escalation_level, escalation_next FROM items WHERE code = 'P-02';
-SELECT s.label, (pg_temp.try(s.stmt)).*
+SELECT s.label, (testkit.attempt(s.stmt)).*
   FROM (VALUES
     ('level none', $$INSERT INTO rectify.escalation_policy (level, min_days_overdue) VALUES ('none', 1)$$),
     ('zero days', $$INSERT INTO rectify.escalation_policy (level, min_days_overdue) VALUES ('warning', 0)$$),
@@ -203,8 +196,9 @@ SELECT s.label, (pg_temp.try(s.stmt)).*
 -- ------------------------------------------------------------------
 SELECT setup_roles('rt_e_admin', 'rt_e_officer', 'rt_e_verifier', NULL);
 CREATE ROLE rt_e_adam IN ROLE rt_e_admin;
+GRANT USAGE ON SCHEMA testkit TO rt_e_adam;
 SET ROLE rt_e_adam;
-SELECT (pg_temp.try($$UPDATE rectify.items SET escalation_level = 'none' WHERE code = 'E-02'$$)).*;
+SELECT (testkit.attempt($$UPDATE rectify.items SET escalation_level = 'none' WHERE code = 'E-02'$$)).*;
 RESET ROLE;
 DROP OWNED BY rt_e_adam, rt_e_admin, rt_e_officer, rt_e_verifier;
 DROP ROLE rt_e_adam, rt_e_admin, rt_e_officer, rt_e_verifier;
@@ -212,17 +206,17 @@ UPDATE items SET escalation_next = NULL WHERE code = 'P-02';
 SELECT code, escalation_next FROM items WHERE code = 'P-02';
 
 -- escalate(): bad dates and isolation levels.
-SELECT s.label, (pg_temp.try(s.stmt)).*
+SELECT s.label, (testkit.attempt(s.stmt)).*
   FROM (VALUES
     ('NULL', $$SELECT * FROM rectify.escalate(NULL)$$),
     ('infinity', $$SELECT * FROM rectify.escalate('infinity')$$),
     ('not a date', $$SELECT * FROM rectify.escalate('2022-02-30')$$)
   ) AS s(label, stmt);
 BEGIN ISOLATION LEVEL REPEATABLE READ;
-SELECT (pg_temp.try($$SELECT * FROM rectify.escalate('2022-07-01')$$)).*;
+SELECT (testkit.attempt($$SELECT * FROM rectify.escalate('2022-07-01')$$)).*;
 ROLLBACK;
 BEGIN ISOLATION LEVEL SERIALIZABLE;
-SELECT (pg_temp.try($$SELECT * FROM rectify.escalate('2022-07-01')$$)).*;
+SELECT (testkit.attempt($$SELECT * FROM rectify.escalate('2022-07-01')$$)).*;
 ROLLBACK;
 
 -- ------------------------------------------------------------------

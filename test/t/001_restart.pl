@@ -5,15 +5,11 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::Bin;
+use RectifyNode;
 
-my $node = PostgreSQL::Test::Cluster->new('restart');
-$node->init(extra => [ '--encoding=UTF8', '--no-locale' ]);
-$node->append_conf('postgresql.conf', q{
-shared_preload_libraries = 'pg_cron'
-cron.database_name = 'postgres'
-timezone = 'UTC'
-});
-$node->start;
+my $node = rectify_node('restart');
 
 is($node->safe_psql('postgres', 'SHOW shared_preload_libraries'), 'pg_cron', 'pg_cron is preloaded');
 $node->safe_psql('postgres', 'CREATE EXTENSION pg_cron');

@@ -7,15 +7,11 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::Bin;
+use RectifyNode;
 
-my $node = PostgreSQL::Test::Cluster->new('dump');
-$node->init(extra => [ '--encoding=UTF8', '--no-locale' ]);
-$node->append_conf('postgresql.conf', q{
-shared_preload_libraries = 'pg_cron'
-cron.database_name = 'postgres'
-timezone = 'UTC'
-});
-$node->start;
+my $node = rectify_node('dump');
 $node->safe_psql('postgres', 'CREATE DATABASE ledger');
 $node->safe_psql('ledger', 'CREATE EXTENSION rectify');
 

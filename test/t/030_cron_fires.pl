@@ -11,18 +11,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::Bin;
+use RectifyNode;
 use Time::HiRes qw(sleep time);
 
-my $node = PostgreSQL::Test::Cluster->new('cron_fires');
-$node->init;
-$node->append_conf('postgresql.conf', qq{
-shared_preload_libraries = 'pg_cron'
-cron.database_name = 'postgres'
+my $node = rectify_node('cron_fires', conf => q{
 cron.use_background_workers = on
 max_worker_processes = 20
-timezone = 'UTC'
 });
-$node->start;
 
 $node->safe_psql('postgres', 'CREATE EXTENSION rectify');
 

@@ -13,18 +13,15 @@ use warnings;
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use FindBin;
+use lib $FindBin::Bin;
+use RectifyNode;
 use Time::HiRes qw(usleep);
 
 my $n = $ENV{RECTIFY_CRASH_ITEMS} // 30000;
 my $asof = '2023-01-01';
 
-my $node = PostgreSQL::Test::Cluster->new('crash_escalation');
-$node->init(extra => [ '--encoding=UTF8', '--no-locale' ]);
-$node->append_conf('postgresql.conf', q{
-timezone = 'UTC'
-restart_after_crash = on
-});
-$node->start;
+my $node = rectify_node('crash_escalation', cron => 0, conf => "restart_after_crash = on\n");
 $node->safe_psql('postgres', 'CREATE EXTENSION rectify');
 
 # $n items, all overdue on $asof, straight into the table (the insert

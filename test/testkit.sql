@@ -1,0 +1,71 @@
+-- testkit: helpers shared by the pg_regress tests, in a schema of their own
+-- that survives the tests' DROP EXTENSION rectify CASCADE.  sql/setup.sql
+-- (first in test/schedule) includes this file; a test that works in a
+-- database of its own includes it there too.
+CREATE SCHEMA testkit;
+
+-- try(expr): the value of an expression, or its error's SQLSTATE, message
+-- and hint.  Call it in FROM (SELECT * FROM testkit.try(...)): in a select
+-- list, (f(x)).* would run the expression once per output column.
+CREATE FUNCTION testkit.try(expr text, OUT result text, OUT state text,
+                            OUT message text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE 'SELECT (' || expr || ')::text' INTO result;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                          hint = PG_EXCEPTION_HINT;
+END $$;
+
+-- attempt(stmt): run a statement; 'ok', or the error's SQLSTATE, message
+-- and hint.  Call it as (testkit.attempt(...)).* or in FROM.
+CREATE FUNCTION testkit.attempt(stmt text, OUT state text, OUT message text, OUT hint text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE stmt;
+  state := 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
+                          hint = PG_EXCEPTION_HINT;
+END $$;
+
+-- run(stmt): run a statement (INSERT, UPDATE, DELETE, TRUNCATE ...); show
+-- the error's SQLSTATE and message, if any.
+CREATE FUNCTION testkit.run(stmt text, OUT state text, OUT message text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  EXECUTE stmt;
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+END $$;
+
+-- copy_through(src, dst): COPY src to a file in the data directory in
+-- binary format, then COPY it into dst; 'ok' or the error's SQLSTATE and
+-- message (the context would show the file's path, which changes).
+CREATE FUNCTION testkit.copy_through(src text, dst text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  f text := current_setting('data_directory') || '/testkit_copy.bin';
+  state text;
+  message text;
+BEGIN
+  EXECUTE format('COPY %s TO %L (FORMAT binary)', src, f);
+  EXECUTE format('COPY %s FROM %L (FORMAT binary)', dst, f);
+  RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+  GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT;
+  RETURN state || ': ' || message;
+END $$;
+
+-- fresh_rectify(): a new, empty rectify in this database, with the session
+-- settings the tests assume (rectify on the search_path, ISO dates).  Each
+-- test that needs an empty ledger starts with it.
+CREATE PROCEDURE testkit.fresh_rectify()
+LANGUAGE plpgsql AS $$
+BEGIN
+  SET LOCAL client_min_messages = warning;
+  DROP EXTENSION IF EXISTS rectify CASCADE;
+  CREATE EXTENSION rectify;
+  PERFORM set_config('search_path', 'public, rectify', false);
+  PERFORM set_config('DateStyle', 'ISO, YMD', false);
+END $$;
