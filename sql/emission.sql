@@ -246,6 +246,11 @@ SELECT pg_temp.try(q) AS result FROM (VALUES
   ($$(SELECT sum(e) FROM (VALUES ('9223372036854 t COD'::emission), ('1 t COD')) v(e))$$),
   ($$(SELECT avg(e) FROM (VALUES ('9223372036854 t COD'::emission), ('1 t COD')) v(e))$$)
 ) v(q);
+-- the mean of amounts whose sum would overflow is still exact
+SELECT avg(e), avg(e) = '4611686018427.387904 t COD'::emission AS exact
+  FROM (VALUES ('9223372036854.775807 t COD'::emission), ('1 g COD')) v(e);
+SELECT avg(e) FROM (VALUES ('-9223372036854.775807 t COD'::emission), ('-9223372036854.775807 t COD'),
+                           ('-1 g COD')) v(e);
 
 -- Parallel aggregation: Partial Aggregate in workers, same result as serial
 CREATE TABLE big AS

@@ -945,10 +945,18 @@ emission_sum_accum(PG_FUNCTION_ARGS)
 	PG_RETURN_EMISSION_P(make_emission(r, state->pollutant));
 }
 
-/* avg() state: a running sum with its count; pollutant 0 = no rows yet */
+#ifndef HAVE_INT128
+#error "rectify's avg(emission) needs a 128-bit integer type"
+#endif
+
+/*
+ * avg() state: a running sum with its count; pollutant 0 = no rows yet.
+ * The sum is 128 bits wide: the mean of any set of emissions is itself an
+ * emission, even when their sum is not (two amounts over half the range).
+ */
 typedef struct EmissionAvgState
 {
-	int64		sum;
+	int128		sum;
 	int64		count;
 	int32		pollutant;
 } EmissionAvgState;
@@ -966,9 +974,12 @@ aggregate_context(FunctionCallInfo fcinfo)
 	return ctx;
 }
 
-/* Add `count` rows summing to `sum` grams of `pollutant` to the state. */
+/*
+ * Add `count` rows summing to `sum` grams of `pollutant` to the state.  No
+ * overflow: 2^63 rows of at most 2^63 grams each fit in 128 bits.
+ */
 static void
-avg_add(EmissionAvgState *s, int64 sum, int64 count, int32 pollutant)
+avg_add(EmissionAvgState *s, int128 sum, int64 count, int32 pollutant)
 {
 	if (s->count > 0 && s->pollutant != pollutant)
 	{
@@ -977,8 +988,7 @@ avg_add(EmissionAvgState *s, int64 sum, int64 count, int32 pollutant)
 
 		check_same_pollutant(&a, &b, "average");
 	}
-	if (pg_add_s64_overflow(s->sum, sum, &s->sum))
-		overflow_error();
+	s->sum += sum;
 	s->count += count;
 	s->pollutant = pollutant;
 }
@@ -1037,7 +1047,8 @@ emission_avg_serialize(PG_FUNCTION_ARGS)
 	aggregate_context(fcinfo);
 	s = (EmissionAvgState *) PG_GETARG_POINTER(0);
 	pq_begintypsend(&buf);
-	pq_sendint64(&buf, s->sum);
+	pq_sendint64(&buf, (int64) (s->sum >> 64));
+	pq_sendint64(&buf, (int64) (uint64) s->sum);
 	pq_sendint64(&buf, s->count);
 	pq_sendint32(&buf, s->pollutant);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
@@ -1057,21 +1068,32 @@ emission_avg_deserialize(PG_FUNCTION_ARGS)
 	initStringInfo(&buf);
 	appendBinaryStringInfo(&buf, VARDATA_ANY(b), VARSIZE_ANY_EXHDR(b));
 	s = (EmissionAvgState *) palloc(sizeof(EmissionAvgState));
-	s->sum = pq_getmsgint64(&buf);
+	s->sum = (int128) pq_getmsgint64(&buf) << 64;
+	s->sum |= (uint64) pq_getmsgint64(&buf);
 	s->count = pq_getmsgint64(&buf);
 	s->pollutant = pq_getmsgint(&buf, 4);
 	pq_getmsgend(&buf);
 	PG_RETURN_POINTER(s);
 }
 
-/* avg() final: sum / count rounded half away from zero; NULL if no rows. */
+/*
+ * avg() final: sum / count rounded half away from zero; NULL if no rows.
+ * The mean lies between the smallest and the largest amount, so it fits in
+ * an emission whatever the sum.
+ */
 PG_FUNCTION_INFO_V1(emission_avg_final);
 Datum
 emission_avg_final(PG_FUNCTION_ARGS)
 {
 	EmissionAvgState *s = PG_ARGISNULL(0) ? NULL : (EmissionAvgState *) PG_GETARG_POINTER(0);
+	int128		q,
+				r;
 
 	if (s == NULL || s->count == 0)
 		PG_RETURN_NULL();
-	PG_RETURN_EMISSION_P(make_emission(div_round(s->sum, s->count), s->pollutant));
+	q = s->sum / s->count;
+	r = s->sum % s->count;
+	if (2 * (r < 0 ? -r : r) >= s->count)
+		q += (s->sum < 0) ? -1 : 1;
+	PG_RETURN_EMISSION_P(make_emission((int64) q, s->pollutant));
 }

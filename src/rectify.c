@@ -11,6 +11,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "rectify.h"
@@ -77,4 +78,19 @@ _PG_init(void)
 							   NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("rectify");
+}
+
+/*
+ * caller(): the role the session acts as outside any SECURITY DEFINER
+ * function.  SET ROLE and SET LOCAL ROLE change it (a pool that logs in
+ * once and switches to each person gets that person's rights, and a switch
+ * to a weaker role reduces them); SECURITY DEFINER does not, so rectify's
+ * own functions, which run as their owner, still see who called them.
+ * session_user would ignore SET ROLE, current_user would be the owner.
+ */
+PG_FUNCTION_INFO_V1(rectify_caller);
+Datum
+rectify_caller(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_OID(GetOuterUserId());
 }

@@ -25,16 +25,27 @@ COMMENT ON COLUMN rectify.settings.cron_history_days IS
 SELECT pg_catalog.pg_extension_config_dump('rectify.settings', '');
 
 -- A time zone the server does not know would break rectify.today() later;
--- refuse it now, with the server's own message (22023).
+-- refuse it now, with the server's own message (22023).  A POSIX zone
+-- string may name any offset ('<+167>-167' is a week ahead): the office's
+-- date must stay within the offsets of the world's zones, -12 to +14 hours.
 CREATE FUNCTION rectify.settings_check() RETURNS trigger
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  offset_from_utc interval;
 BEGIN
   IF NEW.time_zone IS NOT NULL THEN
-    PERFORM now() AT TIME ZONE NEW.time_zone;
+    offset_from_utc := (now() AT TIME ZONE NEW.time_zone) - (now() AT TIME ZONE 'UTC');
+    IF offset_from_utc NOT BETWEEN interval '-12 hours' AND interval '14 hours' THEN
+      RAISE EXCEPTION 'time zone "%" is % hours from UTC', NEW.time_zone,
+                      trim_scale(round(extract(epoch FROM offset_from_utc) / 3600, 2))
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = 'Use a zone name such as Asia/Shanghai, or an offset from -12 to +14 hours.';
+    END IF;
   END IF;
   RETURN NEW;
 END $$;
 COMMENT ON FUNCTION rectify.settings_check() IS 'trigger: validates the time zone of rectify.settings';
+REVOKE EXECUTE ON FUNCTION rectify.settings_check() FROM PUBLIC;
 CREATE TRIGGER settings_check BEFORE INSERT OR UPDATE ON rectify.settings
   FOR EACH ROW EXECUTE FUNCTION rectify.settings_check();
 
@@ -63,7 +74,7 @@ COMMENT ON FUNCTION rectify.today() IS
 -- set_setting knows every column of rectify.settings by reading the
 -- catalog, so a new setting needs no change here.  It runs as the owner so
 -- that an administrator can use it; the admin_only trigger on the table
--- (35_access.sql) checks the caller.
+-- (32_access.sql) checks the caller.
 CREATE FUNCTION rectify.set_setting(name text, value text) RETURNS void
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE

@@ -91,6 +91,7 @@ BEGIN
   RETURN NEW;
 END $$;
 COMMENT ON FUNCTION rectify.calendars_check() IS 'trigger: refuses a cycle of base calendars';
+REVOKE EXECUTE ON FUNCTION rectify.calendars_check() FROM PUBLIC;
 CREATE TRIGGER calendars_check BEFORE INSERT OR UPDATE OF name, base ON rectify.calendars
   FOR EACH ROW EXECUTE FUNCTION rectify.calendars_check();
 
@@ -100,6 +101,7 @@ CREATE FUNCTION rectify.calendar_invalidate() RETURNS trigger
   AS 'MODULE_PATHNAME', 'calendar_invalidate' LANGUAGE C;
 COMMENT ON FUNCTION rectify.calendar_invalidate() IS
   'trigger: tells every backend to rebuild its cached calendars after a change to the calendar tables';
+REVOKE EXECUTE ON FUNCTION rectify.calendar_invalidate() FROM PUBLIC;
 CREATE TRIGGER calendars_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rectify.calendars
   FOR EACH STATEMENT EXECUTE FUNCTION rectify.calendar_invalidate();
 CREATE TRIGGER calendar_loads_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rectify.calendar_loads
@@ -262,10 +264,15 @@ BEGIN
                              THEN rectify.resolve_due(i.original_deadline, i.assigned, i.calendar)
                              ELSE i.original_due_date END,
     calendar_version = rectify.calendar_version(i.calendar)
-  WHERE i.completed_on IS NULL
-    AND (rectify.needs_calendar(i.deadline) OR rectify.needs_calendar(i.original_deadline))
-    AND (refresh_due_dates.calendar IS NULL OR
-         refresh_due_dates.calendar IN (SELECT ch.name FROM rectify.calendar_chain(i.calendar) ch));
+  -- rows are locked in item order, as escalate() locks them, so that the
+  -- two cannot deadlock
+  FROM (SELECT j.item_id FROM rectify.items j
+         WHERE j.completed_on IS NULL
+           AND (rectify.needs_calendar(j.deadline) OR rectify.needs_calendar(j.original_deadline))
+           AND (refresh_due_dates.calendar IS NULL OR
+                refresh_due_dates.calendar IN (SELECT ch.name FROM rectify.calendar_chain(j.calendar) ch))
+         ORDER BY j.item_id FOR UPDATE) AS locked
+  WHERE i.item_id = locked.item_id AND i.completed_on IS NULL;
   GET DIAGNOSTICS n = ROW_COUNT;
   RETURN n;
 END $$;

@@ -1,6 +1,6 @@
 -- ------------------------------------------------------------------
 -- The ledger (整改台账): items with their four lists (问题/措施/责任/效果
--- 清单) and units.  The event history is in 32_events.sql.
+-- 清单) and units.  The event history is in 33_events.sql.
 --
 -- Every user-data table and its sequence is registered with
 -- pg_extension_config_dump, or pg_dump would silently drop the ledger.

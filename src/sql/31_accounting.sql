@@ -153,6 +153,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.reduction_guard() IS
   'trigger: verified projects are final, and an inserted amount agrees with its project (verified iff the project is)';
+REVOKE EXECUTE ON FUNCTION rectify.reduction_guard() FROM PUBLIC;
 CREATE TRIGGER reduction_guard BEFORE UPDATE OR DELETE ON rectify.reduction_projects
   FOR EACH ROW EXECUTE FUNCTION rectify.reduction_guard();
 CREATE TRIGGER reduction_guard BEFORE INSERT OR UPDATE OR DELETE ON rectify.project_amounts
@@ -234,8 +235,14 @@ CREATE FUNCTION rectify.set_project_status(project bigint, to_status rectify.pro
   RETURNS rectify.project_status
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
-  p rectify.reduction_projects := rectify.lock_project(project);
+  p rectify.reduction_projects;
 BEGIN
+  -- the caller first: nothing about the project is read for a caller who
+  -- may not change it
+  IF NOT rectify.caller_is('admin') THEN
+    PERFORM rectify.deny('only an administrator may change the status of reduction projects');
+  END IF;
+  p := rectify.lock_project(project);
   IF to_status IS NULL OR on_date IS NULL OR NOT isfinite(on_date) THEN
     RAISE EXCEPTION 'target status and a finite date are required'
       USING ERRCODE = 'null_value_not_allowed';
@@ -273,9 +280,15 @@ CREATE FUNCTION rectify.verify_project(project bigint, verified rectify.emission
   RETURNS rectify.project_status
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
-  p rectify.reduction_projects := rectify.lock_project(project);
+  p rectify.reduction_projects;
   bad text;
 BEGIN
+  -- the caller first: nothing about the project is read for a caller who
+  -- may not verify it
+  IF NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier')) THEN
+    PERFORM rectify.deny('only an administrator or a verifier may verify reduction projects (核查)');
+  END IF;
+  p := rectify.lock_project(project);
   IF on_date IS NULL OR NOT isfinite(on_date) THEN
     RAISE EXCEPTION 'the verification date must be a finite date' USING ERRCODE = 'null_value_not_allowed';
   END IF;

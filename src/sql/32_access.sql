@@ -9,26 +9,29 @@
 --     and nobody gets UPDATE on a lifecycle column.  Every change goes
 --     through the lifecycle functions, which are SECURITY DEFINER (pinned
 --     search_path) so they can write, and check the CALLER explicitly:
---     the caller is session_user (the login role; inside a SECURITY DEFINER
---     function current_user is the owner).  The checks live in triggers
+--     the caller is rectify.caller(), the role the session acts as (it
+--     follows SET ROLE; inside a SECURITY DEFINER function current_user is
+--     the owner and session_user ignores SET ROLE).  The checks live in triggers
 --     (items_guard in 40_ledger_triggers.sql, the ones below), so they hold
 --     for every path that writes.
 --   * Direct reads are filtered by row-level security (70_security.sql).
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
--- Role names and officer bindings.
+-- Role names and officer bindings.  Roles are kept by OID (regrole, shown by
+-- name): a role created later under a dropped role's name does not inherit
+-- its part or its units.
 -- ---------------------------------------------------------------------------
 
 CREATE TABLE rectify.role_names (
   kind text PRIMARY KEY CHECK (kind IN ('admin', 'officer', 'verifier', 'reader')),
-  role_name text NOT NULL CHECK (btrim(role_name) <> '')
+  role_name regrole NOT NULL
 );
 COMMENT ON TABLE rectify.role_names IS
   'the group role playing each part (admin, officer, verifier, reader); written by rectify.setup_roles()';
 
 CREATE TABLE rectify.officer_units (
-  role_name text NOT NULL CHECK (btrim(role_name) <> ''),
+  role_name regrole NOT NULL,
   unit_id integer NOT NULL REFERENCES rectify.units,
   PRIMARY KEY (role_name, unit_id)
 );
@@ -44,27 +47,38 @@ SELECT pg_catalog.pg_extension_config_dump('rectify.officer_units', '');
 -- not), STABLE, pinned search_path, no dynamic SQL.
 -- ---------------------------------------------------------------------------
 
--- caller_is(kind): the session user is a superuser, or a member of the role
--- playing that part.  Admins are not implicitly officers or verifiers: the
--- checks always ask "admin OR ...".
+-- caller(): the role the session acts as outside any SECURITY DEFINER
+-- function (C: GetOuterUserId).  It follows SET ROLE and SET LOCAL ROLE, so
+-- a connection pool or an API layer that logs in once and switches to each
+-- person gets exactly that person's rights; rectify's own functions, which
+-- run as their owner, still see who called them.
+CREATE FUNCTION rectify.caller() RETURNS regrole
+  AS 'MODULE_PATHNAME', 'rectify_caller' LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rectify.caller() IS
+  'the role the session acts as (follows SET ROLE; not changed by SECURITY DEFINER): the identity every rectify check uses';
+
+-- caller_is(kind): the caller is a superuser, or has the rights of the role
+-- playing that part (USAGE: a NOINHERIT login role that is a member of
+-- several parts has none of them until it SETs ROLE to one).  Admins are
+-- not implicitly officers or verifiers: the checks always ask "admin OR ...".
 CREATE FUNCTION rectify.caller_is(kind text) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
-  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles s WHERE s.rolname = session_user AND s.rolsuper)
-      OR EXISTS (SELECT 1 FROM rectify.role_names r JOIN pg_catalog.pg_roles p ON p.rolname = r.role_name
+  SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles s WHERE s.oid = rectify.caller() AND s.rolsuper)
+      OR EXISTS (SELECT 1 FROM rectify.role_names r JOIN pg_catalog.pg_roles p ON p.oid = r.role_name
                   WHERE r.kind = caller_is.kind
-                    AND pg_catalog.pg_has_role(session_user, p.oid, 'MEMBER'))
+                    AND pg_catalog.pg_has_role(rectify.caller(), p.oid, 'USAGE'))
 $$;
 COMMENT ON FUNCTION rectify.caller_is(text) IS
-  'true if the session user is a superuser or a member of the role playing this part (admin, officer, verifier, reader)';
+  'true if the caller (rectify.caller()) is a superuser or has the rights of the role playing this part (admin, officer, verifier, reader)';
 
--- The units the session user acts for (bindings of itself or of a role it
--- is a member of).
+-- The units the caller acts for (bindings of itself or of a role whose
+-- rights it has).
 CREATE FUNCTION rectify.caller_units() RETURNS SETOF integer
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
-  SELECT o.unit_id FROM rectify.officer_units o JOIN pg_catalog.pg_roles p ON p.rolname = o.role_name
-   WHERE pg_catalog.pg_has_role(session_user, p.oid, 'MEMBER')
+  SELECT o.unit_id FROM rectify.officer_units o JOIN pg_catalog.pg_roles p ON p.oid = o.role_name
+   WHERE pg_catalog.pg_has_role(rectify.caller(), p.oid, 'USAGE')
 $$;
-COMMENT ON FUNCTION rectify.caller_units() IS 'the units the session user is bound to (rectify.officer_units)';
+COMMENT ON FUNCTION rectify.caller_units() IS 'the units the caller (rectify.caller()) is bound to (rectify.officer_units)';
 
 -- may_see_item(item): admin and verifier see every item; an officer the items
 -- its units are responsible for (any role) or that lie within a region of
@@ -100,7 +114,7 @@ CREATE FUNCTION rectify.deny(what text) RETURNS void
 BEGIN
   RAISE EXCEPTION 'permission denied: %', what
     USING ERRCODE = 'insufficient_privilege',
-          HINT = 'See the Security section of the rectify README for what each role may do.';
+          HINT = 'docs/security.md in rectify says what each role may do.';
 END $$;
 COMMENT ON FUNCTION rectify.deny(text) IS 'raises 42501 (insufficient_privilege) with the reason';
 
@@ -141,6 +155,7 @@ BEGIN
   RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END $$;
 COMMENT ON FUNCTION rectify.admin_only() IS 'trigger: only administrators (and superusers) write this table; 42501 otherwise';
+REVOKE EXECUTE ON FUNCTION rectify.admin_only() FROM PUBLIC;
 CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.responsibilities
   FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
 CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.effects
@@ -157,16 +172,27 @@ CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.settings
 -- Reduction projects: admins; verifiers only verify (核查).
 CREATE FUNCTION rectify.projects_authorize() RETURNS trigger
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  verifies boolean := false;
 BEGIN
   IF rectify.caller_is('admin') THEN
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
   END IF;
-  IF rectify.caller_is('verifier') AND TG_OP = 'UPDATE' AND (
-       (TG_TABLE_NAME = 'reduction_projects' AND OLD.status = 'completed' AND NEW.status = 'verified'
+  -- A verification (核查) changes exactly these columns.  The two tables
+  -- are told apart before any column is named: a record has only its own
+  -- table's fields.  The generated pollutant column is not computed yet in
+  -- a BEFORE trigger, so it is left out of the comparison.
+  IF TG_OP = 'UPDATE' AND rectify.caller_is('verifier') THEN
+    IF TG_TABLE_NAME = 'reduction_projects' THEN
+      verifies := OLD.status = 'completed' AND NEW.status = 'verified'
         AND (to_jsonb(NEW) - ARRAY['status', 'verified_on', 'verified_by'])
-            = (to_jsonb(OLD) - ARRAY['status', 'verified_on', 'verified_by']))
-    OR (TG_TABLE_NAME = 'project_amounts' AND OLD.verified IS NULL
-        AND (to_jsonb(NEW) - 'verified') = (to_jsonb(OLD) - 'verified'))) THEN
+            = (to_jsonb(OLD) - ARRAY['status', 'verified_on', 'verified_by']);
+    ELSE
+      verifies := OLD.verified IS NULL
+        AND (to_jsonb(NEW) - ARRAY['verified', 'pollutant']) = (to_jsonb(OLD) - ARRAY['verified', 'pollutant']);
+    END IF;
+  END IF;
+  IF verifies THEN
     RETURN NEW;
   END IF;
   PERFORM rectify.deny(format('only an administrator may %s rows of rectify.%s (verifiers only verify)',
@@ -175,6 +201,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.projects_authorize() IS
   'trigger: reduction projects are written by administrators; verifiers may only verify (核查) a completed project';
+REVOKE EXECUTE ON FUNCTION rectify.projects_authorize() FROM PUBLIC;
 CREATE TRIGGER projects_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.reduction_projects
   FOR EACH ROW EXECUTE FUNCTION rectify.projects_authorize();
 CREATE TRIGGER projects_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.project_amounts
@@ -196,6 +223,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.measures_authorize() IS
   'trigger: administrators write measures; an officer of a primary unit may only complete one (rectify.complete_measure); 42501 otherwise';
+REVOKE EXECUTE ON FUNCTION rectify.measures_authorize() FROM PUBLIC;
 CREATE TRIGGER measures_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.measures
   FOR EACH ROW
   WHEN (NOT rectify.caller_is('admin'))

@@ -27,8 +27,8 @@ CREATE TABLE rectify.events (
   item_id bigint REFERENCES rectify.items,
   happened_on date NOT NULL,
   recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-  -- events are written inside SECURITY DEFINER functions: record the login
-  actor text NOT NULL DEFAULT SESSION_USER,
+  -- events are written inside SECURITY DEFINER functions: record the caller
+  actor text NOT NULL DEFAULT rectify.caller(),
   kind text NOT NULL CONSTRAINT events_kind_check CHECK (kind = ANY (rectify.event_kinds())),
   from_value text,
   to_value text,
@@ -42,7 +42,7 @@ COMMENT ON TABLE rectify.events IS
   'append-only history of every item: registration, status changes, send-backs, reopenings, deadline extensions (延期), progress reports';
 COMMENT ON COLUMN rectify.events.happened_on IS 'the office date the change took effect (asof)';
 COMMENT ON COLUMN rectify.events.recorded_at IS 'when it was written';
-COMMENT ON COLUMN rectify.events.actor IS 'the session (login) role that made the change';
+COMMENT ON COLUMN rectify.events.actor IS 'the role that made the change (rectify.caller(): follows SET ROLE)';
 COMMENT ON COLUMN rectify.events.approved_by IS 'who approved a deadline extension';
 COMMENT ON COLUMN rectify.events.days_overdue IS 'days overdue at an escalation step';
 COMMENT ON COLUMN rectify.events.project_id IS 'the reduction project of a project_status or verified_amount event';
@@ -64,6 +64,7 @@ BEGIN
           HINT = 'Record a correction as a new event instead.';
 END $$;
 COMMENT ON FUNCTION rectify.events_append_only() IS 'trigger: refuses UPDATE, DELETE and TRUNCATE on rectify.events';
+REVOKE EXECUTE ON FUNCTION rectify.events_append_only() FROM PUBLIC;
 CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON rectify.events
   FOR EACH ROW EXECUTE FUNCTION rectify.events_append_only();
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON rectify.events

@@ -3,7 +3,7 @@
 -- these functions, which check the date, lock the item, change it and
 -- record the change in rectify.events.  The functions that write run as
 -- their owner (SECURITY DEFINER, pinned search_path); items_guard and the
--- triggers of 35_access.sql check the caller.
+-- triggers of 32_access.sql check the caller.
 -- ------------------------------------------------------------------
 
 -- lock_item: the item, locked for a change.  A caller who may not see the
@@ -15,7 +15,7 @@ DECLARE
 BEGIN
   IF item IS NOT NULL AND NOT rectify.may_see_item(item)
      AND NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier')) THEN
-    PERFORM rectify.deny(format('rectification item %s is not visible to %s', item, session_user));
+    PERFORM rectify.deny(format('rectification item %s is not visible to %s', item, rectify.caller()));
   END IF;
   SELECT * INTO it FROM rectify.items WHERE item_id = item FOR UPDATE;
   IF NOT FOUND THEN
@@ -98,17 +98,15 @@ BEGIN
           code, coalesce(region::text, 'NULL'), coalesce(assigned::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  IF category IS NULL OR category NOT IN ('governance', 'industry', 'energy', 'air', 'water',
-                                          'soil', 'solid_waste', 'ecology', 'other') THEN
+  IF category IS NULL OR NOT category = ANY (rectify.item_categories()) THEN
     RAISE EXCEPTION 'unknown category "%" for item "%"', category, code
       USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Categories: governance, industry, energy, air, water, soil, solid_waste, ecology, other.';
+            HINT = 'Categories: ' || array_to_string(rectify.item_categories(), ', ') || '.';
   END IF;
-  IF source IS NULL OR source NOT IN ('central', 'provincial', 'lookback', 'warning_film',
-                                      'complaint', 'proposal', 'other') THEN
+  IF source IS NULL OR NOT source = ANY (rectify.item_sources()) THEN
     RAISE EXCEPTION 'unknown source "%" for item "%"', source, code
       USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Sources: central, provincial, lookback, warning_film, complaint, proposal, other.';
+            HINT = 'Sources: ' || array_to_string(rectify.item_sources(), ', ') || '.';
   END IF;
   INSERT INTO rectify.items (code, region, problem, deadline, deadline_text, assigned,
                              category, source, target, leader, batch)
@@ -419,11 +417,13 @@ DECLARE
   it rectify.items;
 BEGIN
   SELECT * INTO m FROM rectify.measures x WHERE x.measure_id = complete_measure.measure;
-  IF NOT FOUND THEN
-    -- as lock_item: no probing for ids by those who may not see every item
-    IF NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier')) THEN
-      PERFORM rectify.deny(format('measure %s is not visible to %s', coalesce(measure::text, 'NULL'), session_user));
-    END IF;
+  -- as lock_item: a caller who may not see every item gets the same answer
+  -- for a measure it may not see and for one that does not exist
+  IF NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier'))
+     AND (NOT FOUND OR NOT rectify.may_see_item(m.item_id)) THEN
+    PERFORM rectify.deny(format('measure %s is not visible to %s', coalesce(measure::text, 'NULL'), rectify.caller()));
+  END IF;
+  IF m.measure_id IS NULL THEN
     RAISE EXCEPTION 'measure % does not exist', coalesce(measure::text, 'NULL')
       USING ERRCODE = 'no_data_found',
             HINT = 'rectify.measure_states(asof) lists the measures with their ids.';
@@ -446,10 +446,10 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Give the day the measure was done, such as 2021-11-30, or omit it for rectify.today().';
   END IF;
+  -- the audit trigger on rectify.measures records it, with the note
+  PERFORM set_config('rectify.reason', coalesce(note, ''), true);
   UPDATE rectify.measures x SET completed_on = on_date WHERE x.measure_id = m.measure_id;
-  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
-    VALUES (it.item_id, on_date, 'measure_completed', NULL,
-            format('measure %s: %s', m.seq, m.description), note);
+  PERFORM set_config('rectify.reason', '', true);
   RETURN on_date;
 END $$;
 COMMENT ON FUNCTION rectify.complete_measure(bigint, date, text) IS

@@ -54,6 +54,18 @@ COMMENT ON CONSTRAINT escalation_policy_scope_level_key ON rectify.escalation_po
   'one threshold per scope (category, source; NULL counts as a value) and level';
 SELECT pg_catalog.pg_extension_config_dump('rectify.escalation_policy', '');
 
+-- One run at a time of each daily or monthly job: a run locks its row
+-- here, a second run waits for it.  No role is granted this table, so no
+-- role outside the extension can take or hold these locks (advisory-lock
+-- keys are public: anyone could block the daily run with them).
+CREATE TABLE rectify.job_locks (
+  job text PRIMARY KEY
+);
+COMMENT ON TABLE rectify.job_locks IS
+  'one row per job that runs one at a time (escalate, dispatch); a run locks its row FOR UPDATE; fixed by the extension, granted to nobody';
+INSERT INTO rectify.job_locks VALUES ('escalate'), ('dispatch');
+REVOKE ALL ON rectify.job_locks FROM PUBLIC;
+
 -- ------------------------------------------------------------------
 -- Thresholds and next-change dates.
 -- ------------------------------------------------------------------
@@ -177,8 +189,12 @@ CREATE FUNCTION rectify.refresh_escalation_dates()
 DECLARE
   n bigint;
 BEGIN
+  -- rows are locked in item order, as escalate() locks them, so that the
+  -- two cannot deadlock
   UPDATE rectify.items i SET escalation_next = rectify.escalation_next_change(i)
-   WHERE i.completed_on IS NULL
+    FROM (SELECT j.item_id FROM rectify.items j WHERE j.completed_on IS NULL
+           ORDER BY j.item_id FOR UPDATE) AS locked
+   WHERE i.item_id = locked.item_id AND i.completed_on IS NULL
      AND i.escalation_next IS DISTINCT FROM rectify.escalation_next_change(i);
   GET DIAGNOSTICS n = ROW_COUNT;
   RETURN n;
@@ -198,6 +214,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.escalation_inputs_changed() IS
   'trigger: a policy or setting changed, so every open item''s escalation_next is recomputed';
+REVOKE EXECUTE ON FUNCTION rectify.escalation_inputs_changed() FROM PUBLIC;
 CREATE TRIGGER escalation_policy_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
   ON rectify.escalation_policy
   FOR EACH STATEMENT EXECUTE FUNCTION rectify.escalation_inputs_changed();
@@ -324,7 +341,7 @@ BEGIN
             HINT = 'Give a date such as 2022-06-01, or omit it for rectify.today().';
   END IF;
   mon := date_trunc('month', asof)::date;
-  PERFORM pg_advisory_xact_lock(8243104044607240450);
+  PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'dispatch' FOR UPDATE;
   -- A second dispatch in the same month replaces the first.
   DELETE FROM rectify.dispatch_snapshots s WHERE s.month = mon;
   INSERT INTO rectify.dispatch_snapshots
@@ -452,7 +469,7 @@ BEGIN
             HINT = 'Give a date such as 2022-06-20, or omit it for rectify.today().';
   END IF;
   -- Under REPEATABLE READ or SERIALIZABLE the snapshot would predate the
-  -- advisory lock below, and the run could act on what a concurrent run
+  -- job lock below, and the run could act on what a concurrent run
   -- already did.
   IF current_setting('transaction_isolation') <> 'read committed' THEN
     RAISE EXCEPTION 'rectify.escalate() cannot run at isolation level %', upper(current_setting('transaction_isolation'))
@@ -462,7 +479,7 @@ BEGIN
   END IF;
   -- One run at a time (a pg_cron job and a DBA's manual run): the second
   -- waits, then sees what the first committed.
-  PERFORM pg_advisory_xact_lock(8243104044607240449);
+  PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'escalate' FOR UPDATE;
   SELECT o.lag_threshold INTO lag_limit FROM rectify.office o;
 
   -- Only items whose date has come (items_escalation_next_idx).  They are

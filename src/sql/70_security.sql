@@ -54,12 +54,22 @@ BEGIN
     RAISE EXCEPTION 'rectify.setup_roles() must be run by a superuser or a role with CREATEROLE'
       USING ERRCODE = 'insufficient_privilege';
   END IF;
+  -- one role per part: a reader that is also the officer role would give
+  -- every officer the BI views of every unit
+  IF EXISTS (SELECT FROM unnest(ARRAY[admin, officer, verifier, reader]) n
+              WHERE n IS NOT NULL GROUP BY btrim(n) HAVING count(*) > 1) THEN
+    RAISE EXCEPTION 'each part needs a role of its own, not admin "%", officer "%", verifier "%", reader "%"',
+                    admin, officer, verifier, coalesce(reader, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give four different names, such as rectify_admin, rectify_officer, rectify_verifier and rectify_reader.';
+  END IF;
   FOR r IN SELECT * FROM (VALUES ('admin', admin), ('officer', officer), ('verifier', verifier)) v(kind, name) LOOP
     PERFORM rectify.require_text(r.name, format('the %s role name', r.kind));
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.name) THEN
       EXECUTE format('CREATE ROLE %I NOLOGIN', r.name);
     END IF;
-    INSERT INTO rectify.role_names (kind, role_name) VALUES (r.kind, r.name)
+    INSERT INTO rectify.role_names (kind, role_name)
+      VALUES (r.kind, (SELECT p.oid FROM pg_roles p WHERE p.rolname = r.name)::regrole)
       ON CONFLICT (kind) DO UPDATE SET role_name = EXCLUDED.role_name;
     EXECUTE format('GRANT USAGE ON SCHEMA rectify TO %I', r.name);
     EXECUTE format('GRANT SELECT ON %s TO %I', readable, r.name);
@@ -81,7 +91,8 @@ BEGIN
   -- reader: the BI views only (rectify.create_reader_role), no base table.
   IF reader IS NOT NULL THEN
     PERFORM rectify.create_reader_role(reader);
-    INSERT INTO rectify.role_names (kind, role_name) VALUES ('reader', reader)
+    INSERT INTO rectify.role_names (kind, role_name)
+      VALUES ('reader', (SELECT p.oid FROM pg_roles p WHERE p.rolname = reader)::regrole)
       ON CONFLICT (kind) DO UPDATE SET role_name = EXCLUDED.role_name;
   END IF;
 END $$;
@@ -95,7 +106,9 @@ CREATE FUNCTION rectify.bind_officer(role_name text, unit text) RETURNS integer
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   u integer;
-  grp text := (SELECT r.role_name FROM rectify.role_names r WHERE r.kind = 'officer');
+  grp text := (SELECT p.rolname FROM rectify.role_names r JOIN pg_roles p ON p.oid = r.role_name
+                WHERE r.kind = 'officer');
+  member oid := (SELECT p.oid FROM pg_roles p WHERE p.rolname = bind_officer.role_name);
 BEGIN
   IF NOT rectify.caller_is('admin') THEN
     PERFORM rectify.deny('only an administrator may bind officers to units');
@@ -103,7 +116,7 @@ BEGIN
   IF grp IS NULL THEN
     RAISE EXCEPTION 'no officer role: run rectify.setup_roles() first' USING ERRCODE = 'object_not_in_prerequisite_state';
   END IF;
-  IF NOT EXISTS (SELECT 1 FROM pg_roles p WHERE p.rolname = bind_officer.role_name) THEN
+  IF member IS NULL THEN
     RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = 'undefined_object';
   END IF;
   SELECT x.unit_id INTO u FROM rectify.units x WHERE x.name = btrim(unit);
@@ -111,7 +124,7 @@ BEGIN
     RAISE EXCEPTION 'unit "%" does not exist', unit USING ERRCODE = 'invalid_parameter_value',
       HINT = 'Create it with rectify.unit(name, region).';
   END IF;
-  INSERT INTO rectify.officer_units VALUES (bind_officer.role_name, u) ON CONFLICT DO NOTHING;
+  INSERT INTO rectify.officer_units VALUES (member::regrole, u) ON CONFLICT DO NOTHING;
   IF bind_officer.role_name <> grp AND NOT pg_has_role(bind_officer.role_name, grp, 'MEMBER') THEN
     EXECUTE format('GRANT %I TO %I', grp, bind_officer.role_name);
   END IF;
@@ -127,7 +140,8 @@ BEGIN
     PERFORM rectify.deny('only an administrator may unbind officers');
   END IF;
   DELETE FROM rectify.officer_units o USING rectify.units x
-   WHERE o.role_name = unbind_officer.role_name AND o.unit_id = x.unit_id AND x.name = btrim(unit);
+   WHERE o.role_name = (SELECT p.oid FROM pg_roles p WHERE p.rolname = unbind_officer.role_name)
+     AND o.unit_id = x.unit_id AND x.name = btrim(unit);
   RETURN FOUND;
 END $$;
 COMMENT ON FUNCTION rectify.unbind_officer(text, text) IS

@@ -29,6 +29,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.responsibilities_audit() IS
   'trigger: records changes and removals of responsibility rows in rectify.events (rectify.assign_unit records additions)';
+REVOKE EXECUTE ON FUNCTION rectify.responsibilities_audit() FROM PUBLIC;
 CREATE TRIGGER responsibilities_audit AFTER UPDATE OR DELETE ON rectify.responsibilities
   FOR EACH ROW EXECUTE FUNCTION rectify.responsibilities_audit();
 
@@ -57,6 +58,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.items_audit() IS
   'trigger: records changes of an item''s content and due-date re-resolutions in rectify.events';
+REVOKE EXECUTE ON FUNCTION rectify.items_audit() FROM PUBLIC;
 CREATE TRIGGER items_audit AFTER UPDATE ON rectify.items
   FOR EACH ROW
   WHEN ((OLD.code, OLD.source, OLD.batch, OLD.region, OLD.category, OLD.problem, OLD.target,
@@ -67,6 +69,57 @@ CREATE TRIGGER items_audit AFTER UPDATE ON rectify.items
   EXECUTE FUNCTION rectify.items_audit();
 COMMENT ON TRIGGER items_audit ON rectify.items IS
   'records content changes and due-date re-resolutions in rectify.events; fires only when one of those columns changed';
+
+-- measures: completion (by rectify.complete_measure, or corrected by an
+-- administrator) and content; effects (效果清单): changes and removals
+CREATE FUNCTION rectify.measures_audit() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF NEW.completed_on IS DISTINCT FROM OLD.completed_on THEN
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+      VALUES (NEW.item_id, coalesce(NEW.completed_on, rectify.today()), 'measure_completed',
+              CASE WHEN OLD.completed_on IS NOT NULL THEN format('done on %s', OLD.completed_on) END,
+              format('measure %s: %s', NEW.seq, NEW.description)
+                || CASE WHEN NEW.completed_on IS NULL THEN ' (not done)' ELSE '' END,
+              nullif(current_setting('rectify.reason', true), ''));
+  END IF;
+  IF (NEW.description, NEW.deadline) IS DISTINCT FROM (OLD.description, OLD.deadline) THEN
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+      VALUES (NEW.item_id, rectify.today(), 'content_changed',
+              format('measure %s: %s (%s)', OLD.seq, OLD.description, coalesce(OLD.deadline::text, 'item deadline')),
+              format('measure %s: %s (%s)', NEW.seq, NEW.description, coalesce(NEW.deadline::text, 'item deadline')),
+              nullif(current_setting('rectify.reason', true), ''));
+  END IF;
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.measures_audit() IS
+  'trigger: records a measure''s completion (measure_completed) and changes of its text or deadline (content_changed) in rectify.events';
+REVOKE EXECUTE ON FUNCTION rectify.measures_audit() FROM PUBLIC;
+CREATE TRIGGER measures_audit AFTER UPDATE ON rectify.measures
+  FOR EACH ROW
+  WHEN ((OLD.completed_on, OLD.description, OLD.deadline) IS DISTINCT FROM (NEW.completed_on, NEW.description, NEW.deadline))
+  EXECUTE FUNCTION rectify.measures_audit();
+
+CREATE FUNCTION rectify.effects_audit() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+    VALUES (OLD.item_id, rectify.today(), 'content_changed',
+            format('effect %s: %s (target %s, achieved %s %s)', OLD.effect_id, OLD.description,
+                   coalesce(OLD.target_value::text, '-'), coalesce(OLD.achieved_value::text, '-'),
+                   coalesce(OLD.measure_unit, '')),
+            CASE WHEN TG_OP = 'UPDATE' THEN
+              format('effect %s: %s (target %s, achieved %s %s)', NEW.effect_id, NEW.description,
+                     coalesce(NEW.target_value::text, '-'), coalesce(NEW.achieved_value::text, '-'),
+                     coalesce(NEW.measure_unit, '')) END,
+            nullif(current_setting('rectify.reason', true), ''));
+  RETURN NULL;
+END $$;
+COMMENT ON FUNCTION rectify.effects_audit() IS
+  'trigger: records changes and removals of an item''s effects (效果清单) in rectify.events (content_changed)';
+REVOKE EXECUTE ON FUNCTION rectify.effects_audit() FROM PUBLIC;
+CREATE TRIGGER effects_audit AFTER UPDATE OR DELETE ON rectify.effects
+  FOR EACH ROW EXECUTE FUNCTION rectify.effects_audit();
 
 -- reduction projects: status and verified amounts
 CREATE FUNCTION rectify.projects_audit() RETURNS trigger
@@ -90,6 +143,7 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.projects_audit() IS
   'trigger: records reduction project status changes and verified amounts in rectify.events';
+REVOKE EXECUTE ON FUNCTION rectify.projects_audit() FROM PUBLIC;
 CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.reduction_projects
   FOR EACH ROW EXECUTE FUNCTION rectify.projects_audit();
 CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.project_amounts
@@ -106,6 +160,11 @@ DECLARE
   it rectify.items;
   e rectify.events;
 BEGIN
+  IF asof IS NULL OR NOT isfinite(asof) THEN
+    RAISE EXCEPTION 'the date of item_asof must be a finite date, not %', coalesce(asof::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the day to rebuild, such as 2022-06-30.';
+  END IF;
   SELECT * INTO it FROM rectify.items i WHERE i.item_id = item;
   IF NOT FOUND OR asof < it.assigned THEN
     RETURN;

@@ -21,8 +21,8 @@ DECLARE
   role text;
   list text;
   seen text[] := '{}';
-  cats text[] := ARRAY['governance', 'industry', 'energy', 'air', 'water', 'soil', 'solid_waste', 'ecology', 'other'];
-  srcs text[] := ARRAY['central', 'provincial', 'lookback', 'warning_film', 'complaint', 'proposal', 'other'];
+  cats constant text[] := rectify.item_categories();
+  srcs constant text[] := rectify.item_sources();
   q text;
 BEGIN
   IF NOT rectify.caller_is('admin') THEN
