@@ -45,7 +45,6 @@ BEGIN
   RETURN NEW;
 END $$;
 COMMENT ON FUNCTION rectify.settings_check() IS 'trigger: validates the time zone of rectify.settings';
-REVOKE EXECUTE ON FUNCTION rectify.settings_check() FROM PUBLIC;
 CREATE TRIGGER settings_check BEFORE INSERT OR UPDATE ON rectify.settings
   FOR EACH ROW EXECUTE FUNCTION rectify.settings_check();
 

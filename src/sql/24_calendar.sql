@@ -91,7 +91,6 @@ BEGIN
   RETURN NEW;
 END $$;
 COMMENT ON FUNCTION rectify.calendars_check() IS 'trigger: refuses a cycle of base calendars';
-REVOKE EXECUTE ON FUNCTION rectify.calendars_check() FROM PUBLIC;
 CREATE TRIGGER calendars_check BEFORE INSERT OR UPDATE OF name, base ON rectify.calendars
   FOR EACH ROW EXECUTE FUNCTION rectify.calendars_check();
 
@@ -101,7 +100,6 @@ CREATE FUNCTION rectify.calendar_invalidate() RETURNS trigger
   AS 'MODULE_PATHNAME', 'calendar_invalidate' LANGUAGE C;
 COMMENT ON FUNCTION rectify.calendar_invalidate() IS
   'trigger: tells every backend to rebuild its cached calendars after a change to the calendar tables';
-REVOKE EXECUTE ON FUNCTION rectify.calendar_invalidate() FROM PUBLIC;
 CREATE TRIGGER calendars_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rectify.calendars
   FOR EACH STATEMENT EXECUTE FUNCTION rectify.calendar_invalidate();
 CREATE TRIGGER calendar_loads_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON rectify.calendar_loads

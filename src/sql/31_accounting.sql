@@ -153,7 +153,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.reduction_guard() IS
   'trigger: verified projects are final, and an inserted amount agrees with its project (verified iff the project is)';
-REVOKE EXECUTE ON FUNCTION rectify.reduction_guard() FROM PUBLIC;
 CREATE TRIGGER reduction_guard BEFORE UPDATE OR DELETE ON rectify.reduction_projects
   FOR EACH ROW EXECUTE FUNCTION rectify.reduction_guard();
 CREATE TRIGGER reduction_guard BEFORE INSERT OR UPDATE OR DELETE ON rectify.project_amounts

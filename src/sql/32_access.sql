@@ -155,7 +155,6 @@ BEGIN
   RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END $$;
 COMMENT ON FUNCTION rectify.admin_only() IS 'trigger: only administrators (and superusers) write this table; 42501 otherwise';
-REVOKE EXECUTE ON FUNCTION rectify.admin_only() FROM PUBLIC;
 CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.responsibilities
   FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
 CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.effects
@@ -201,7 +200,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.projects_authorize() IS
   'trigger: reduction projects are written by administrators; verifiers may only verify (核查) a completed project';
-REVOKE EXECUTE ON FUNCTION rectify.projects_authorize() FROM PUBLIC;
 CREATE TRIGGER projects_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.reduction_projects
   FOR EACH ROW EXECUTE FUNCTION rectify.projects_authorize();
 CREATE TRIGGER projects_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.project_amounts
@@ -223,7 +221,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.measures_authorize() IS
   'trigger: administrators write measures; an officer of a primary unit may only complete one (rectify.complete_measure); 42501 otherwise';
-REVOKE EXECUTE ON FUNCTION rectify.measures_authorize() FROM PUBLIC;
 CREATE TRIGGER measures_authorize BEFORE INSERT OR UPDATE OR DELETE ON rectify.measures
   FOR EACH ROW
   WHEN (NOT rectify.caller_is('admin'))

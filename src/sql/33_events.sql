@@ -32,7 +32,8 @@ CREATE TABLE rectify.events (
   kind text NOT NULL CONSTRAINT events_kind_check CHECK (kind = ANY (rectify.event_kinds())),
   from_value text,
   to_value text,
-  reason text,
+  -- a change made by direct SQL takes its reason from SET LOCAL rectify.reason
+  reason text DEFAULT nullif(pg_catalog.current_setting('rectify.reason', true), ''),
   approved_by text,
   days_overdue integer,
   project_id bigint REFERENCES rectify.reduction_projects ON DELETE SET NULL,
@@ -64,7 +65,6 @@ BEGIN
           HINT = 'Record a correction as a new event instead.';
 END $$;
 COMMENT ON FUNCTION rectify.events_append_only() IS 'trigger: refuses UPDATE, DELETE and TRUNCATE on rectify.events';
-REVOKE EXECUTE ON FUNCTION rectify.events_append_only() FROM PUBLIC;
 CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON rectify.events
   FOR EACH ROW EXECUTE FUNCTION rectify.events_append_only();
 CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON rectify.events

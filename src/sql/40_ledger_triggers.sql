@@ -46,7 +46,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.items_derive() IS
   'trigger: a new item''s calendar, due dates, original deadline and next escalation date; administrators only (42501)';
-REVOKE EXECUTE ON FUNCTION rectify.items_derive() FROM PUBLIC;
 CREATE TRIGGER items_derive BEFORE INSERT ON rectify.items
   FOR EACH ROW EXECUTE FUNCTION rectify.items_derive();
 
@@ -110,7 +109,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.items_guard() IS
   'trigger: who may change what on an item (admin anything its grants allow; officer of a primary unit progress and submission steps; verifier 核查/备案/send-back; 42501 otherwise); ends escalation on completion and keeps escalation_next current';
-REVOKE EXECUTE ON FUNCTION rectify.items_guard() FROM PUBLIC;
 -- escalate()'s own update by an administrator (or the superuser running
 -- the pg_cron job) needs neither check: it skips the PL/pgSQL call.
 CREATE TRIGGER items_guard BEFORE UPDATE ON rectify.items

@@ -142,9 +142,8 @@ BEGIN
   -- the addition is recorded here, not by the audit trigger, so that rows a
   -- restore copies in add no history
   IF FOUND THEN
-    INSERT INTO rectify.events (item_id, happened_on, kind, to_value, reason)
-      VALUES (it.item_id, rectify.today(), 'responsibility_added',
-              assign_unit.role || ': ' || btrim(unit_name), nullif(current_setting('rectify.reason', true), ''));
+    INSERT INTO rectify.events (item_id, happened_on, kind, to_value)
+      VALUES (it.item_id, rectify.today(), 'responsibility_added', assign_unit.role || ': ' || btrim(unit_name));
   END IF;
 END $$;
 COMMENT ON FUNCTION rectify.assign_unit(bigint, text, text) IS

@@ -214,7 +214,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.escalation_inputs_changed() IS
   'trigger: a policy or setting changed, so every open item''s escalation_next is recomputed';
-REVOKE EXECUTE ON FUNCTION rectify.escalation_inputs_changed() FROM PUBLIC;
 CREATE TRIGGER escalation_policy_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
   ON rectify.escalation_policy
   FOR EACH STATEMENT EXECUTE FUNCTION rectify.escalation_inputs_changed();

@@ -14,22 +14,19 @@ CREATE FUNCTION rectify.responsibilities_audit() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, reason)
-      SELECT OLD.item_id, rectify.today(), 'responsibility_removed',
-             OLD.role || ': ' || u.name, nullif(current_setting('rectify.reason', true), '')
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value)
+      SELECT OLD.item_id, rectify.today(), 'responsibility_removed', OLD.role || ': ' || u.name
         FROM rectify.units u WHERE u.unit_id = OLD.unit_id;
   END IF;
   IF TG_OP = 'UPDATE' THEN
-    INSERT INTO rectify.events (item_id, happened_on, kind, to_value, reason)
-      SELECT NEW.item_id, rectify.today(), 'responsibility_added',
-             NEW.role || ': ' || u.name, nullif(current_setting('rectify.reason', true), '')
+    INSERT INTO rectify.events (item_id, happened_on, kind, to_value)
+      SELECT NEW.item_id, rectify.today(), 'responsibility_added', NEW.role || ': ' || u.name
         FROM rectify.units u WHERE u.unit_id = NEW.unit_id;
   END IF;
   RETURN NULL;
 END $$;
 COMMENT ON FUNCTION rectify.responsibilities_audit() IS
   'trigger: records changes and removals of responsibility rows in rectify.events (rectify.assign_unit records additions)';
-REVOKE EXECUTE ON FUNCTION rectify.responsibilities_audit() FROM PUBLIC;
 CREATE TRIGGER responsibilities_audit AFTER UPDATE OR DELETE ON rectify.responsibilities
   FOR EACH ROW EXECUTE FUNCTION rectify.responsibilities_audit();
 
@@ -44,9 +41,9 @@ DECLARE
 BEGIN
   FOREACH k IN ARRAY content LOOP
     IF o -> k IS DISTINCT FROM n -> k THEN
-      INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+      INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value)
         VALUES (NEW.item_id, rectify.today(), 'content_changed', k || ': ' || coalesce(o ->> k, 'NULL'),
-                k || ': ' || coalesce(n ->> k, 'NULL'), nullif(current_setting('rectify.reason', true), ''));
+                k || ': ' || coalesce(n ->> k, 'NULL'));
     END IF;
   END LOOP;
   IF NEW.due_date IS DISTINCT FROM OLD.due_date AND NEW.deadline = OLD.deadline THEN
@@ -58,7 +55,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.items_audit() IS
   'trigger: records changes of an item''s content and due-date re-resolutions in rectify.events';
-REVOKE EXECUTE ON FUNCTION rectify.items_audit() FROM PUBLIC;
 CREATE TRIGGER items_audit AFTER UPDATE ON rectify.items
   FOR EACH ROW
   WHEN ((OLD.code, OLD.source, OLD.batch, OLD.region, OLD.category, OLD.problem, OLD.target,
@@ -76,25 +72,22 @@ CREATE FUNCTION rectify.measures_audit() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
   IF NEW.completed_on IS DISTINCT FROM OLD.completed_on THEN
-    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value)
       VALUES (NEW.item_id, coalesce(NEW.completed_on, rectify.today()), 'measure_completed',
               CASE WHEN OLD.completed_on IS NOT NULL THEN format('done on %s', OLD.completed_on) END,
               format('measure %s: %s', NEW.seq, NEW.description)
-                || CASE WHEN NEW.completed_on IS NULL THEN ' (not done)' ELSE '' END,
-              nullif(current_setting('rectify.reason', true), ''));
+                || CASE WHEN NEW.completed_on IS NULL THEN ' (not done)' ELSE '' END);
   END IF;
   IF (NEW.description, NEW.deadline) IS DISTINCT FROM (OLD.description, OLD.deadline) THEN
-    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value)
       VALUES (NEW.item_id, rectify.today(), 'content_changed',
               format('measure %s: %s (%s)', OLD.seq, OLD.description, coalesce(OLD.deadline::text, 'item deadline')),
-              format('measure %s: %s (%s)', NEW.seq, NEW.description, coalesce(NEW.deadline::text, 'item deadline')),
-              nullif(current_setting('rectify.reason', true), ''));
+              format('measure %s: %s (%s)', NEW.seq, NEW.description, coalesce(NEW.deadline::text, 'item deadline')));
   END IF;
   RETURN NULL;
 END $$;
 COMMENT ON FUNCTION rectify.measures_audit() IS
   'trigger: records a measure''s completion (measure_completed) and changes of its text or deadline (content_changed) in rectify.events';
-REVOKE EXECUTE ON FUNCTION rectify.measures_audit() FROM PUBLIC;
 CREATE TRIGGER measures_audit AFTER UPDATE ON rectify.measures
   FOR EACH ROW
   WHEN ((OLD.completed_on, OLD.description, OLD.deadline) IS DISTINCT FROM (NEW.completed_on, NEW.description, NEW.deadline))
@@ -103,7 +96,7 @@ CREATE TRIGGER measures_audit AFTER UPDATE ON rectify.measures
 CREATE FUNCTION rectify.effects_audit() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
-  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value)
     VALUES (OLD.item_id, rectify.today(), 'content_changed',
             format('effect %s: %s (target %s, achieved %s %s)', OLD.effect_id, OLD.description,
                    coalesce(OLD.target_value::text, '-'), coalesce(OLD.achieved_value::text, '-'),
@@ -111,13 +104,11 @@ BEGIN
             CASE WHEN TG_OP = 'UPDATE' THEN
               format('effect %s: %s (target %s, achieved %s %s)', NEW.effect_id, NEW.description,
                      coalesce(NEW.target_value::text, '-'), coalesce(NEW.achieved_value::text, '-'),
-                     coalesce(NEW.measure_unit, '')) END,
-            nullif(current_setting('rectify.reason', true), ''));
+                     coalesce(NEW.measure_unit, '')) END);
   RETURN NULL;
 END $$;
 COMMENT ON FUNCTION rectify.effects_audit() IS
   'trigger: records changes and removals of an item''s effects (效果清单) in rectify.events (content_changed)';
-REVOKE EXECUTE ON FUNCTION rectify.effects_audit() FROM PUBLIC;
 CREATE TRIGGER effects_audit AFTER UPDATE OR DELETE ON rectify.effects
   FOR EACH ROW EXECUTE FUNCTION rectify.effects_audit();
 
@@ -143,7 +134,6 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.projects_audit() IS
   'trigger: records reduction project status changes and verified amounts in rectify.events';
-REVOKE EXECUTE ON FUNCTION rectify.projects_audit() FROM PUBLIC;
 CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.reduction_projects
   FOR EACH ROW EXECUTE FUNCTION rectify.projects_audit();
 CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.project_amounts

@@ -789,6 +789,12 @@ bench_workdays() {
 CREATE TABLE bench.ref_exc (day date PRIMARY KEY, is_off boolean NOT NULL);
 INSERT INTO bench.ref_exc SELECT day, is_off FROM rectify.calendar_effective('cn');
 ANALYZE bench.ref_exc;
+-- a day is a working day unless the calendar says otherwise: Monday to
+-- Friday, with the loaded exceptions
+CREATE FUNCTION bench.ref_is_workday(t date) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce((SELECT NOT e.is_off FROM bench.ref_exc e WHERE e.day = t), extract(isodow FROM t) < 6)
+$$;
 CREATE FUNCTION bench.ref_add_workdays(d date, n integer) RETURNS date
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -797,10 +803,7 @@ DECLARE
 BEGIN
   WHILE k < n LOOP
     t := t + 1;
-    IF coalesce((SELECT NOT e.is_off FROM bench.ref_exc e WHERE e.day = t),
-                extract(isodow FROM t) < 6) THEN
-      k := k + 1;
-    END IF;
+    k := k + bench.ref_is_workday(t)::integer;
   END LOOP;
   RETURN t;
 END $$;
@@ -812,10 +815,7 @@ DECLARE
 BEGIN
   WHILE t < b LOOP
     t := t + 1;
-    IF coalesce((SELECT NOT e.is_off FROM bench.ref_exc e WHERE e.day = t),
-                extract(isodow FROM t) < 6) THEN
-      k := k + 1;
-    END IF;
+    k := k + bench.ref_is_workday(t)::integer;
   END LOOP;
   RETURN k;
 END $$;
