@@ -18,6 +18,28 @@
 -- ===========================================================================
 
 -- ---------------------------------------------------------------------------
+-- The four parts are group roles of the cluster: rectify_admin,
+-- rectify_officer, rectify_verifier and rectify_reader, made here if they
+-- do not exist yet (DROP EXTENSION leaves them).  The privileges and the
+-- row-level security policies are granted to them in this script, so a
+-- dump and restore brings both back with CREATE EXTENSION, and each policy
+-- is a plain predicate for its part that the planner can use (a policy for
+-- every role at once would OR the parts together and hide every index).
+-- The office's own roles get a part by membership (rectify.setup_roles).
+-- ---------------------------------------------------------------------------
+
+DO $$
+DECLARE
+  part text;
+BEGIN
+  FOREACH part IN ARRAY ARRAY['rectify_admin', 'rectify_officer', 'rectify_verifier', 'rectify_reader'] LOOP
+    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles r WHERE r.rolname = part) THEN
+      EXECUTE format('CREATE ROLE %I NOLOGIN', part);
+    END IF;
+  END LOOP;
+END $$;
+
+-- ---------------------------------------------------------------------------
 -- Role names and officer bindings.  Roles are kept by OID (regrole, shown by
 -- name): a role created later under a dropped role's name does not inherit
 -- its part or its units.
@@ -57,45 +79,54 @@ CREATE FUNCTION rectify.caller() RETURNS regrole
 COMMENT ON FUNCTION rectify.caller() IS
   'the role the session acts as (follows SET ROLE; not changed by SECURITY DEFINER): the identity every rectify check uses';
 
--- caller_is(kind): the caller is a superuser, or has the rights of the role
--- playing that part (USAGE: a NOINHERIT login role that is a member of
--- several parts has none of them until it SETs ROLE to one).  Admins are
--- not implicitly officers or verifiers: the checks always ask "admin OR ...".
+-- caller_is(kind): the caller is a superuser, or has the rights of the
+-- part's role (USAGE: a NOINHERIT login role that is a member of several
+-- parts has none of them until it SETs ROLE to one).  Admins are not
+-- implicitly officers or verifiers: the checks always ask "admin OR ...".
 CREATE FUNCTION rectify.caller_is(kind text) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles s WHERE s.oid = rectify.caller() AND s.rolsuper)
-      OR EXISTS (SELECT 1 FROM rectify.role_names r JOIN pg_catalog.pg_roles p ON p.oid = r.role_name
-                  WHERE r.kind = caller_is.kind
-                    AND pg_catalog.pg_has_role(rectify.caller(), p.oid, 'USAGE'))
+      OR (kind IN ('admin', 'officer', 'verifier', 'reader')
+          AND pg_catalog.pg_has_role(rectify.caller(), 'rectify_' || kind, 'USAGE'))
 $$;
 COMMENT ON FUNCTION rectify.caller_is(text) IS
-  'true if the caller (rectify.caller()) is a superuser or has the rights of the role playing this part (admin, officer, verifier, reader)';
+  'true if the caller (rectify.caller()) is a superuser or has the rights of the part''s role rectify_admin, rectify_officer, rectify_verifier or rectify_reader';
 
 -- The units the caller acts for (bindings of itself or of a role whose
--- rights it has).
-CREATE FUNCTION rectify.caller_units() RETURNS SETOF integer
+-- rights it has), once per statement where a policy asks.
+CREATE FUNCTION rectify.caller_unit_ids() RETURNS integer[]
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
-  SELECT o.unit_id FROM rectify.officer_units o JOIN pg_catalog.pg_roles p ON p.oid = o.role_name
+  SELECT coalesce(array_agg(o.unit_id ORDER BY o.unit_id), '{}')
+    FROM rectify.officer_units o JOIN pg_catalog.pg_roles p ON p.oid = o.role_name
    WHERE pg_catalog.pg_has_role(rectify.caller(), p.oid, 'USAGE')
 $$;
-COMMENT ON FUNCTION rectify.caller_units() IS 'the units the caller (rectify.caller()) is bound to (rectify.officer_units)';
+COMMENT ON FUNCTION rectify.caller_unit_ids() IS 'the units the caller (rectify.caller()) is bound to (rectify.officer_units)';
+
+-- The items an officer sees: those its units are responsible for (any
+-- role) and those that lie within the region of one of its units.  Read
+-- through the indexes on responsibilities by unit and on items by region,
+-- once per statement: the officers' policies compare item_id with it.
+CREATE FUNCTION rectify.caller_item_ids() RETURNS bigint[]
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+  WITH mine AS (SELECT unnest(rectify.caller_unit_ids()) AS unit_id)
+  SELECT coalesce(array_agg(x.item_id ORDER BY x.item_id), '{}')
+    FROM (SELECT r.item_id FROM rectify.responsibilities r JOIN mine USING (unit_id)
+          UNION
+          SELECT i.item_id FROM mine JOIN rectify.units u USING (unit_id)
+            JOIN rectify.items i ON i.region OPERATOR(rectify.<@) u.region) x
+$$;
+COMMENT ON FUNCTION rectify.caller_item_ids() IS
+  'the items the caller''s units are responsible for or whose region lies in one of its units'' regions (what an officer sees)';
 
 -- may_see_item(item): admin and verifier see every item; an officer the items
--- its units are responsible for (any role) or that lie within a region of
--- one of its units.
+-- of rectify.caller_item_ids().
 CREATE FUNCTION rectify.may_see_item(item bigint) RETURNS boolean
   LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
   SELECT rectify.caller_is('admin') OR rectify.caller_is('verifier')
-      OR (rectify.caller_is('officer') AND (
-            EXISTS (SELECT 1 FROM rectify.responsibilities r
-                     WHERE r.item_id = may_see_item.item AND r.unit_id IN (SELECT rectify.caller_units()))
-         OR EXISTS (SELECT 1 FROM rectify.items i JOIN rectify.units u ON u.region IS NOT NULL
-                     WHERE i.item_id = may_see_item.item
-                       AND u.unit_id IN (SELECT rectify.caller_units())
-                       AND i.region OPERATOR(rectify.<@) u.region)))
+      OR (rectify.caller_is('officer') AND may_see_item.item = ANY (rectify.caller_item_ids()))
 $$;
 COMMENT ON FUNCTION rectify.may_see_item(bigint) IS
-  'whether the session user may read an item: admin, verifier, or an officer whose units are responsible for it or whose units'' regions contain it';
+  'whether the caller may read an item: admin, verifier, or an officer whose units are responsible for it or whose units'' regions contain it';
 
 -- is_primary(item): one of the caller's units is a primary unit of the item.
 CREATE FUNCTION rectify.is_primary(item bigint) RETURNS boolean
@@ -103,10 +134,10 @@ CREATE FUNCTION rectify.is_primary(item bigint) RETURNS boolean
   SELECT rectify.caller_is('officer') AND EXISTS (
     SELECT 1 FROM rectify.responsibilities r
      WHERE r.item_id = is_primary.item AND r.role = 'primary'
-       AND r.unit_id IN (SELECT rectify.caller_units()))
+       AND r.unit_id = ANY (rectify.caller_unit_ids()))
 $$;
 COMMENT ON FUNCTION rectify.is_primary(bigint) IS
-  'whether the session user is an officer of one of the item''s primary units (主体责任单位)';
+  'whether the caller is an officer of one of the item''s primary units (主体责任单位)';
 
 -- deny(what): raise 42501.
 CREATE FUNCTION rectify.deny(what text) RETURNS void

@@ -1,41 +1,71 @@
 -- ---------------------------------------------------------------------------
--- Row-level security and the roles' privileges.  Policies apply to every role but the owner and
--- superusers; they are written for PUBLIC and ask who the caller is, so
--- they need no role to exist when the extension is created.
+-- Row-level security: one policy per part (32_access.sql), each a plain
+-- predicate.  Administrators and verifiers read every row; an officer the
+-- rows of the items in rectify.caller_item_ids(), computed once per
+-- statement (an InitPlan), so that an officer's query reads its rows
+-- through the primary key.  The owner and superusers bypass row-level
+-- security, as PostgreSQL does; a role of no part reads nothing.
 -- ---------------------------------------------------------------------------
 
 ALTER TABLE rectify.items ENABLE ROW LEVEL SECURITY;
-CREATE POLICY items_read ON rectify.items FOR SELECT USING (rectify.may_see_item(item_id));
-CREATE POLICY items_admin_update ON rectify.items FOR UPDATE
-  USING (rectify.caller_is('admin')) WITH CHECK (rectify.caller_is('admin'));
+CREATE POLICY items_read_all ON rectify.items FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY items_read_own ON rectify.items FOR SELECT TO rectify_officer
+  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
+CREATE POLICY items_admin_update ON rectify.items FOR UPDATE TO rectify_admin USING (true) WITH CHECK (true);
 
 ALTER TABLE rectify.measures ENABLE ROW LEVEL SECURITY;
-CREATE POLICY measures_read ON rectify.measures FOR SELECT USING (rectify.may_see_item(item_id));
-CREATE POLICY measures_admin_update ON rectify.measures FOR UPDATE
-  USING (rectify.caller_is('admin')) WITH CHECK (rectify.caller_is('admin'));
+CREATE POLICY measures_read_all ON rectify.measures FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY measures_read_own ON rectify.measures FOR SELECT TO rectify_officer
+  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
+CREATE POLICY measures_admin_update ON rectify.measures FOR UPDATE TO rectify_admin USING (true) WITH CHECK (true);
 
 ALTER TABLE rectify.responsibilities ENABLE ROW LEVEL SECURITY;
-CREATE POLICY responsibilities_read ON rectify.responsibilities FOR SELECT USING (rectify.may_see_item(item_id));
+CREATE POLICY responsibilities_read_all ON rectify.responsibilities FOR SELECT
+  TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY responsibilities_read_own ON rectify.responsibilities FOR SELECT TO rectify_officer
+  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
 
 ALTER TABLE rectify.effects ENABLE ROW LEVEL SECURITY;
-CREATE POLICY effects_read ON rectify.effects FOR SELECT USING (rectify.may_see_item(item_id));
-CREATE POLICY effects_admin_write ON rectify.effects FOR ALL
-  USING (rectify.caller_is('admin')) WITH CHECK (rectify.caller_is('admin'));
+CREATE POLICY effects_read_all ON rectify.effects FOR SELECT TO rectify_verifier USING (true);
+CREATE POLICY effects_read_own ON rectify.effects FOR SELECT TO rectify_officer
+  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
+CREATE POLICY effects_admin_write ON rectify.effects FOR ALL TO rectify_admin USING (true) WITH CHECK (true);
 
+-- the history of reduction projects without an item: administrators and
+-- verifiers only
 ALTER TABLE rectify.events ENABLE ROW LEVEL SECURITY;
-CREATE POLICY events_read ON rectify.events FOR SELECT
-  USING (CASE WHEN item_id IS NULL THEN rectify.caller_is('admin') OR rectify.caller_is('verifier')
-              ELSE rectify.may_see_item(item_id) END);
+CREATE POLICY events_read_all ON rectify.events FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY events_read_own ON rectify.events FOR SELECT TO rectify_officer
+  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
 
 ALTER TABLE rectify.officer_units ENABLE ROW LEVEL SECURITY;
-CREATE POLICY officer_units_read ON rectify.officer_units FOR SELECT
-  USING (rectify.caller_is('admin') OR unit_id IN (SELECT rectify.caller_units()));
-
+CREATE POLICY officer_units_read_all ON rectify.officer_units FOR SELECT TO rectify_admin USING (true);
+CREATE POLICY officer_units_read_own ON rectify.officer_units FOR SELECT TO rectify_officer
+  USING (unit_id = ANY ((SELECT rectify.caller_unit_ids())::integer[]));
 
 -- ---------------------------------------------------------------------------
 -- setup_roles and bind_officer.
 -- ---------------------------------------------------------------------------
 
+-- play_part(role, part): the role, made NOLOGIN if missing, plays the part
+-- (a member of rectify_<part>, unless it is that role).
+CREATE FUNCTION rectify.play_part(role_name text, part text) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles p WHERE p.rolname = play_part.role_name) THEN
+    EXECUTE format('CREATE ROLE %I NOLOGIN', role_name);
+  END IF;
+  IF role_name <> 'rectify_' || part AND NOT pg_has_role(role_name, 'rectify_' || part, 'MEMBER') THEN
+    EXECUTE format('GRANT %I TO %I', 'rectify_' || part, role_name);
+  END IF;
+END $$;
+COMMENT ON FUNCTION rectify.play_part(text, text) IS
+  'internal: makes a role (NOLOGIN if new) a member of rectify_<part>; for setup_roles and create_reader_role';
+REVOKE EXECUTE ON FUNCTION rectify.play_part(text, text) FROM PUBLIC;
+
+-- setup_roles(admin, officer, verifier, reader): the office's group roles
+-- that play the four parts, made (NOLOGIN) if missing and made members of
+-- the parts' roles; the privileges belong to the parts (99_privileges.sql).
 CREATE FUNCTION rectify.setup_roles(admin text DEFAULT 'rectify_admin',
                                     officer text DEFAULT 'rectify_officer',
                                     verifier text DEFAULT 'rectify_verifier',
@@ -44,11 +74,6 @@ CREATE FUNCTION rectify.setup_roles(admin text DEFAULT 'rectify_admin',
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   r record;
-  readable text := 'rectify.items, rectify.measures, rectify.responsibilities, rectify.effects, '
-                   'rectify.events, rectify.units, rectify.transitions, rectify.officer_units, '
-                   'rectify.role_names, rectify.office, rectify.open_items, rectify.settings, '
-                   'rectify.escalation_ladder, rectify.escalation_policy, rectify.calendars, '
-                   'rectify.calendar_loads, rectify.calendar_days, rectify.regions';
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR rolcreaterole)) THEN
     RAISE EXCEPTION 'rectify.setup_roles() must be run by a superuser or a role with CREATEROLE'
@@ -63,41 +88,18 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Give four different names, such as rectify_admin, rectify_officer, rectify_verifier and rectify_reader.';
   END IF;
-  FOR r IN SELECT * FROM (VALUES ('admin', admin), ('officer', officer), ('verifier', verifier)) v(kind, name) LOOP
+  FOR r IN SELECT * FROM (VALUES ('admin', admin), ('officer', officer), ('verifier', verifier),
+                                 ('reader', reader)) v(kind, name)
+            WHERE v.kind <> 'reader' OR v.name IS NOT NULL LOOP
     PERFORM rectify.require_text(r.name, format('the %s role name', r.kind));
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.name) THEN
-      EXECUTE format('CREATE ROLE %I NOLOGIN', r.name);
-    END IF;
+    PERFORM rectify.play_part(r.name, r.kind);
     INSERT INTO rectify.role_names (kind, role_name)
       VALUES (r.kind, (SELECT p.oid FROM pg_roles p WHERE p.rolname = r.name)::regrole)
       ON CONFLICT (kind) DO UPDATE SET role_name = EXCLUDED.role_name;
-    EXECUTE format('GRANT USAGE ON SCHEMA rectify TO %I', r.name);
-    EXECUTE format('GRANT SELECT ON %s TO %I', readable, r.name);
-    EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON rectify.events FROM %I', r.name);
   END LOOP;
-  -- admin: reads everything, edits item content (not lifecycle columns),
-  -- effects, measure descriptions and the configuration tables; escalates.
-  EXECUTE format('GRANT SELECT ON ALL TABLES IN SCHEMA rectify TO %I', admin);
-  EXECUTE format('REVOKE UPDATE, DELETE, TRUNCATE ON rectify.events FROM %I', admin);
-  EXECUTE format('GRANT UPDATE (code, source, batch, region, category, problem, target, leader) ON rectify.items TO %I', admin);
-  EXECUTE format('GRANT UPDATE (description, completed_on) ON rectify.measures TO %I', admin);
-  EXECUTE format('GRANT INSERT, UPDATE, DELETE ON rectify.effects, rectify.escalation_policy, '
-                 'rectify.base_emissions, rectify.emission_increments, rectify.reduction_targets, '
-                 'rectify.indicator_values, rectify.indicator_targets TO %I', admin);
-  EXECUTE format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA rectify TO %I', admin);
-  EXECUTE format('GRANT EXECUTE ON FUNCTION rectify.escalate_item(bigint, rectify.escalation_level, text, date) TO %I', admin);
-  -- verifier: also reads the reduction projects it verifies.
-  EXECUTE format('GRANT SELECT ON rectify.reduction_projects, rectify.project_amounts TO %I', verifier);
-  -- reader: the BI views only (rectify.create_reader_role), no base table.
-  IF reader IS NOT NULL THEN
-    PERFORM rectify.create_reader_role(reader);
-    INSERT INTO rectify.role_names (kind, role_name)
-      VALUES ('reader', (SELECT p.oid FROM pg_roles p WHERE p.rolname = reader)::regrole)
-      ON CONFLICT (kind) DO UPDATE SET role_name = EXCLUDED.role_name;
-  END IF;
 END $$;
 COMMENT ON FUNCTION rectify.setup_roles(text, text, text, text) IS
-  'creates (if missing) the NOLOGIN group roles admin, officer and verifier, records their names and grants their privileges; makes the reader role with rectify.create_reader_role(reader) unless it is NULL; idempotent; for the DBA';
+  'makes (if missing) the office''s NOLOGIN group roles for the parts admin, officer, verifier and reader (NULL: none), makes each a member of the part''s role (rectify_admin, ...) and records the names; idempotent; for the DBA';
 REVOKE EXECUTE ON FUNCTION rectify.setup_roles(text, text, text, text) FROM PUBLIC;
 
 -- bind_officer(role, unit): the login role acts for the unit (named as in
@@ -106,15 +108,13 @@ CREATE FUNCTION rectify.bind_officer(role_name text, unit text) RETURNS integer
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   u integer;
-  grp text := (SELECT p.rolname FROM rectify.role_names r JOIN pg_roles p ON p.oid = r.role_name
-                WHERE r.kind = 'officer');
+  -- the office's officer group (setup_roles), else the part's own role
+  grp text := coalesce((SELECT p.rolname FROM rectify.role_names r JOIN pg_roles p ON p.oid = r.role_name
+                         WHERE r.kind = 'officer'), 'rectify_officer');
   member oid := (SELECT p.oid FROM pg_roles p WHERE p.rolname = bind_officer.role_name);
 BEGIN
   IF NOT rectify.caller_is('admin') THEN
     PERFORM rectify.deny('only an administrator may bind officers to units');
-  END IF;
-  IF grp IS NULL THEN
-    RAISE EXCEPTION 'no officer role: run rectify.setup_roles() first' USING ERRCODE = 'object_not_in_prerequisite_state';
   END IF;
   IF member IS NULL THEN
     RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = 'undefined_object';

@@ -117,20 +117,13 @@ COMMENT ON FUNCTION rectify.bi_views() IS 'the views for BI tools, which create_
 CREATE FUNCTION rectify.create_reader_role(name text DEFAULT 'rectify_reader')
   RETURNS SETOF text
   LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-  v text;
 BEGIN
   PERFORM rectify.require_text(name, 'a role name');
   IF EXISTS (SELECT FROM pg_roles r WHERE r.rolname = create_reader_role.name) THEN
-    RAISE NOTICE 'role "%" exists: granting it the BI views', name;
-  ELSE
-    EXECUTE format('CREATE ROLE %I NOLOGIN', name);
+    RAISE NOTICE 'role "%" exists: it becomes a reader of the BI views', name;
   END IF;
-  EXECUTE format('GRANT USAGE ON SCHEMA rectify TO %I', name);
-  FOR v IN SELECT * FROM rectify.bi_views() LOOP
-    EXECUTE format('GRANT SELECT ON %s TO %I', v, name);
-    RETURN NEXT v;
-  END LOOP;
+  PERFORM rectify.play_part(name, 'reader');
+  RETURN QUERY SELECT * FROM rectify.bi_views();
 END $$;
 COMMENT ON FUNCTION rectify.create_reader_role(text) IS
-  'creates a NOLOGIN role (default rectify_reader), or takes an existing one, and grants it USAGE on schema rectify and SELECT on exactly the BI views (rectify.bi_views()); returns the views. GRANT the role to login roles';
+  'makes a NOLOGIN role (default rectify_reader), or takes an existing one, a member of rectify_reader, which may read exactly the BI views (rectify.bi_views()) and nothing else; returns the views. GRANT the role to login roles';
