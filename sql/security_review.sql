@@ -125,6 +125,22 @@ RESET SESSION AUTHORIZATION;
 SELECT count(*) AS bindings_of_a_live_role
   FROM officer_units o JOIN pg_roles p ON p.oid = o.role_name;
 
+-- row-level security the planner can use: an officer's policy is a plain
+-- predicate on the primary key, computed once per statement (an InitPlan),
+-- not a function called for every row
+SELECT bind_officer('rs_olga', '永州市生态环境局');
+SET SESSION AUTHORIZATION rs_olga;
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF) SELECT code FROM rectify.items WHERE due_date < '2023-01-01';
+RESET enable_seqscan;
+SELECT code FROM rectify.items ORDER BY code;
+-- the scorecards read every item: administrators and verifiers only
+SELECT * FROM testkit.run($$SELECT count(*) FROM rectify.unit_scorecard('2023-12-31')$$);
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION rs_vera;
+SELECT count(*) AS units_scored FROM rectify.unit_scorecard('2023-12-31');
+RESET SESSION AUTHORIZATION;
+
 -- a time zone must be one an office can be in: -12 to +14 hours from UTC
 SELECT * FROM testkit.try($$rectify.set_setting('time_zone', '<+167>-167')$$);
 SELECT * FROM testkit.try($$rectify.set_setting('time_zone', '<-15>+15')$$);

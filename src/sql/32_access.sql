@@ -105,16 +105,27 @@ COMMENT ON FUNCTION rectify.caller_unit_ids() IS 'the units the caller (rectify.
 -- The items an officer sees: those its units are responsible for (any
 -- role) and those that lie within the region of one of its units.  Read
 -- through the indexes on responsibilities by unit and on items by region,
--- once per statement: the officers' policies compare item_id with it.
+-- once per statement: the officers' policies compare item_id with it.  A
+-- region is passed to its query as a literal, so that the planner support
+-- of <@ turns it into a range of the region index (it cannot for a value
+-- known only at run time).
 CREATE FUNCTION rectify.caller_item_ids() RETURNS bigint[]
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
-  WITH mine AS (SELECT unnest(rectify.caller_unit_ids()) AS unit_id)
-  SELECT coalesce(array_agg(x.item_id ORDER BY x.item_id), '{}')
-    FROM (SELECT r.item_id FROM rectify.responsibilities r JOIN mine USING (unit_id)
-          UNION
-          SELECT i.item_id FROM mine JOIN rectify.units u USING (unit_id)
-            JOIN rectify.items i ON i.region OPERATOR(rectify.<@) u.region) x
-$$;
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  units integer[] := rectify.caller_unit_ids();
+  ids bigint[];
+  within bigint[];
+  area rectify.region;
+BEGIN
+  SELECT array_agg(r.item_id) INTO ids FROM rectify.responsibilities r WHERE r.unit_id = ANY (units);
+  FOR area IN SELECT DISTINCT u.region FROM rectify.units u
+               WHERE u.unit_id = ANY (units) AND u.region IS NOT NULL LOOP
+    EXECUTE format('SELECT array_agg(i.item_id) FROM rectify.items i WHERE i.region OPERATOR(rectify.<@) %L::rectify.region',
+                   area) INTO within;
+    ids := ids || within;
+  END LOOP;
+  RETURN (SELECT coalesce(array_agg(DISTINCT x ORDER BY x), '{}') FROM unnest(ids) x);
+END $$;
 COMMENT ON FUNCTION rectify.caller_item_ids() IS
   'the items the caller''s units are responsible for or whose region lies in one of its units'' regions (what an officer sees)';
 

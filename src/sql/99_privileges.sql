@@ -45,8 +45,12 @@ GRANT INSERT, UPDATE, DELETE ON rectify.effects, rectify.escalation_policy, rect
   TO rectify_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA rectify TO rectify_admin;
 GRANT EXECUTE ON FUNCTION rectify.escalate_item(bigint, rectify.escalation_level, text, date) TO rectify_admin;
--- the verifier also reads the reduction projects it verifies (核查)
+-- the verifier also reads the reduction projects it verifies (核查), and the
+-- scorecards (item_scores, unit_scorecard, region_scorecard), which read
+-- every item as the verifier may
 GRANT SELECT ON rectify.reduction_projects, rectify.project_amounts TO rectify_verifier;
+GRANT SELECT ON rectify.score_weights, rectify.scoring_context, rectify.scored_items,
+                rectify.scored_units, rectify.scored_regions TO rectify_verifier;
 -- the reader: exactly the BI views, which answer with the owner's rights
 DO $$
 DECLARE

@@ -70,6 +70,12 @@
 #                    with the same number of items (1 % of the small ledger)
 #                    newly overdue on asof; each run a fresh session, rolled
 #                    back; peak memory of the backend (/proc/self/status)
+#   roles            the office's roles under row-level security against the
+#                    owner on the same rows: an administrator, a verifier
+#                    and an officer of one county unit (~1,000 items) on the
+#                    large ledger (overdue lists, direct reads), and the
+#                    reports (ledger, item_scores, unit_scorecard, the BI
+#                    view as a reader) on the small one
 #   overdue          overdue items of one prefecture (Baoding 130600) on the
 #                    large ledger: index scan and time; seq scan beside it;
 #                    on-disk size per million items
@@ -93,7 +99,7 @@ JIT=off
 KEEP=
 PORT=54340
 ONLY=
-ALL_MEASUREMENTS="deadline_state due_state parse item_score emission_sum workdays unit_scorecard escalate overdue"
+ALL_MEASUREMENTS="deadline_state due_state parse item_score emission_sum workdays unit_scorecard escalate overdue roles"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -853,6 +859,83 @@ SQL
 	report workdays 'no calendar' '' info 0 'sum(d + k - d), the same scan without calendar' true 'workdays: scan only'
 	note "workdays: the day-by-day references ran on $REF_CALLS calls; their times are scaled ×$scale to $calls calls"
 	psql_f -c "DROP TABLE bench.wd_calls, bench.wd_ref_calls"
+}
+
+# The roles a benchmark logs in as: one per part, and an officer bound to
+# the county unit whose item count is nearest 1,000 (one unit per region).
+roles_setup() {
+	psql_f -q <<'SQL'
+DO $$ BEGIN
+  IF to_regrole('rb_adam') IS NULL THEN CREATE ROLE rb_adam IN ROLE rectify_admin; END IF;
+  IF to_regrole('rb_vera') IS NULL THEN CREATE ROLE rb_vera IN ROLE rectify_verifier; END IF;
+  IF to_regrole('rb_olga') IS NULL THEN CREATE ROLE rb_olga; END IF;
+  IF to_regrole('rb_rita') IS NULL THEN CREATE ROLE rb_rita IN ROLE rectify_reader; END IF;
+END $$;
+SQL
+	OFFICER_UNIT=$(psql_q "SELECT u.unit_id FROM rectify.units u JOIN rectify.responsibilities r USING (unit_id)
+	                        WHERE rectify.region_level(u.region) = 'county'
+	                        GROUP BY u.unit_id ORDER BY abs(count(*) - 1000), u.unit_id LIMIT 1")
+	psql_q "SELECT rectify.bind_officer('rb_olga', name) FROM rectify.units WHERE unit_id = $OFFICER_UNIT" >/dev/null
+	OFFICER_ITEMS=$(psql_q "SELECT count(*) FROM rectify.responsibilities WHERE unit_id = $OFFICER_UNIT")
+}
+
+# role_lines OP LABEL: report OP's admin and verifier variants against the
+# owner's (ratio ≤ 1.5×, the target of issue 14).
+role_lines() {
+	local op=$1 label=$2 v
+	for v in admin verifier; do
+		report "$op" "$v" owner ratio_max 1.5 "≤ 1.5× the owner" true "$label as $v"
+	done
+}
+
+bench_roles() {
+	load_ledger "$LEDGER_ROWS" || { skip roles '≤ 1.5× the owner' '--ledger-rows 0'; return 0; }
+	local d="DATE '2024-06-30'" mine
+	roles_setup
+	mine="item_id IN (SELECT r.item_id FROM rectify.responsibilities r WHERE r.unit_id = $OFFICER_UNIT)"
+	note "roles: officer of unit $OFFICER_UNIT ($OFFICER_ITEMS items); plan of its overdue list: $(psql_q "SET ROLE rb_olga; EXPLAIN (COSTS OFF) SELECT * FROM rectify.overdue($d)" | grep -oE '(Bitmap )?Index (Only )?Scan[^(]*on items[^ ]*' | head -1)"
+	log "roles on $LEDGER_ROWS items: overdue lists and direct reads"
+	compare roles_overdue "$LEDGER_ROWS" \
+		"owner=SELECT count(*) FROM rectify.overdue($d)" \
+		"set(role=rb_adam):admin=SELECT count(*) FROM rectify.overdue($d)" \
+		"set(role=rb_vera):verifier=SELECT count(*) FROM rectify.overdue($d)"
+	role_lines roles_overdue 'overdue(D)'
+	compare roles_officer "$LEDGER_ROWS" \
+		"owner=SELECT count(*) FROM rectify.overdue($d) WHERE $mine" \
+		"set(role=rb_olga):officer=SELECT count(*) FROM rectify.overdue($d)"
+	report roles_officer officer owner ratio_max 1.5 '≤ 1.5× the owner, same rows' true "overdue(D) as an officer of one unit ($OFFICER_ITEMS items) vs owner filtered by hand"
+	report roles_officer officer '' ms_max 50 '≤ 50 ms' true "overdue(D) as an officer of one unit, time"
+	compare roles_read "$LEDGER_ROWS" \
+		"owner=SELECT count(*) FROM rectify.items WHERE completed_on IS NULL AND due_date < $d" \
+		"set(role=rb_adam):admin=SELECT count(*) FROM rectify.items WHERE completed_on IS NULL AND due_date < $d" \
+		"set(role=rb_vera):verifier=SELECT count(*) FROM rectify.items WHERE completed_on IS NULL AND due_date < $d" \
+		"owner, same rows=SELECT count(*) FROM rectify.items WHERE completed_on IS NULL AND due_date < $d AND $mine" \
+		"set(role=rb_olga):officer=SELECT count(*) FROM rectify.items WHERE completed_on IS NULL AND due_date < $d"
+	role_lines roles_read 'direct read of rectify.items (open, past due)'
+	report roles_read officer "owner, same rows" ratio_max 1.5 '≤ 1.5× the owner, same rows' true 'direct read of rectify.items as an officer'
+
+	load_ledger "$SMALL_LEDGER_ROWS" || return 0
+	roles_setup
+	log "roles on $SMALL_LEDGER_ROWS items: reports"
+	compare roles_ledger "$SMALL_LEDGER_ROWS" \
+		"owner=SELECT count(*) FROM rectify.ledger($d)" \
+		"set(role=rb_adam):admin=SELECT count(*) FROM rectify.ledger($d)" \
+		"set(role=rb_vera):verifier=SELECT count(*) FROM rectify.ledger($d)"
+	role_lines roles_ledger 'ledger(D)'
+	compare roles_scores "$SMALL_LEDGER_ROWS" \
+		"owner=SELECT count(*) FROM rectify.item_scores($d)" \
+		"set(role=rb_adam):admin=SELECT count(*) FROM rectify.item_scores($d)" \
+		"set(role=rb_vera):verifier=SELECT count(*) FROM rectify.item_scores($d)"
+	role_lines roles_scores 'item_scores(D)'
+	compare roles_scorecard "$SMALL_LEDGER_ROWS" \
+		"owner=SELECT count(*) FROM rectify.unit_scorecard($d)" \
+		"set(role=rb_adam):admin=SELECT count(*) FROM rectify.unit_scorecard($d)" \
+		"set(role=rb_vera):verifier=SELECT count(*) FROM rectify.unit_scorecard($d)"
+	role_lines roles_scorecard 'unit_scorecard(D)'
+	compare roles_bi "$SMALL_LEDGER_ROWS" \
+		"owner=SELECT count(*) FROM rectify.bi_items" \
+		"set(role=rb_rita):reader=SELECT count(*) FROM rectify.bi_items"
+	report roles_bi reader owner ratio_max 1.5 '≤ 1.5× the owner' true 'bi_items as a reader'
 }
 
 bench_unit_scorecard() {
