@@ -95,7 +95,7 @@ SELECT code, to_level FROM escalate('2022-05-20') WHERE code ~ '^CRON-' ORDER BY
 SELECT report_progress(item_id, 0.6, '2022-05-25') FROM items WHERE code = 'CRON-02';
 SELECT advance(item_id, 'completed', '2022-05-26') FROM items WHERE code = 'CRON-03';
 SELECT dispatch('2022-05-31') >= 2 AS dispatched;
--- a second dispatch in the same month replaces the first
+-- a second dispatch in the same month keeps the first (NOTICE)
 SELECT dispatch('2022-05-31') >= 2 AS dispatched_again;
 SELECT month, code, prev_days_overdue, days_overdue, prev_level, level, prev_progress, progress,
        progress_change, new_this_month

@@ -29,7 +29,8 @@ SELECT register_item('S-1', '130602', '城镇污水直排', '2022年12月31日',
        register_item('S-4', '340000', '违规占用林地', '2022年12月31日', '2021-06-01', 'ecology') AS s4;
 SELECT assign_unit(1, '保定市住建局'), assign_unit(2, '永州市政府'), assign_unit(3, '永州市政府'),
        assign_unit(3, '保定市住建局', 'co_supervisor'), assign_unit(4, '永州市政府');
-SELECT add_measure(i, '措施' || i) FROM generate_series(1, 4) i;
+-- ongoing measures (持续推进): they do not hold their item's completion back
+SELECT add_measure(i, '措施' || i, '持续推进') FROM generate_series(1, 4) i;
 INSERT INTO effects (item_id, description) SELECT i, '效果' || i FROM generate_series(1, 4) i;
 
 CREATE TEMP TABLE snap AS

@@ -6,6 +6,25 @@
 -- triggers of 32_access.sql check the caller.
 -- ------------------------------------------------------------------
 
+-- item(code): the id of the item with this code, for the functions that
+-- take an item id (offices work by code): rectify.advance(rectify.item('YZ-03'), ...).
+-- It reads as the caller, so an item the caller may not see is as missing.
+CREATE FUNCTION rectify.item(code text) RETURNS bigint
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  id bigint;
+BEGIN
+  SELECT i.item_id INTO id FROM rectify.items i WHERE i.code = btrim(item.code);
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'no rectification item has code "%"', coalesce(code, 'NULL')
+      USING ERRCODE = 'no_data_found',
+            HINT = 'rectify.ledger() lists the items you may see with their codes.';
+  END IF;
+  RETURN id;
+END $$;
+COMMENT ON FUNCTION rectify.item(text) IS
+  'the id of the item with this code (P0002 if there is none the caller may see), for every function that takes an item id';
+
 -- lock_item: the item, locked for a change.  A caller who may not see the
 -- item is refused with 42501 whether or not it exists (no probing for ids).
 CREATE FUNCTION rectify.lock_item(item bigint) RETURNS rectify.items
@@ -40,6 +59,13 @@ BEGIN
     RAISE EXCEPTION 'the date of a change to item "%" must be a finite date, not %', it.code, coalesce(on_date::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  -- a fact is recorded once it has happened: never after the office's today
+  IF on_date > rectify.today() THEN
+    RAISE EXCEPTION 'date % of a change to item "%" is after today', on_date, it.code
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = format('Today is %s in the office''s time zone.', rectify.today()),
+            HINT = 'Record a change on or after the day it happened, dated that day.';
+  END IF;
   SELECT e.happened_on, coalesce(e.to_value, e.kind) INTO last_change, last_kind
     FROM rectify.events e
    WHERE e.item_id = it.item_id AND e.kind IN ('registered', 'status', 'sent_back', 'reopened')
@@ -47,12 +73,36 @@ BEGIN
   IF on_date < greatest(it.assigned, last_change) THEN
     RAISE EXCEPTION 'date % is before the last status change of item "%" (% on %)', on_date, it.code,
           coalesce(last_kind, 'assigned'), greatest(it.assigned, last_change)
-      USING ERRCODE = 'check_violation',
+      USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Changes are recorded in order; date this one on or after that day.';
   END IF;
 END $$;
 COMMENT ON FUNCTION rectify.check_on_date(rectify.items, date) IS
-  'refuses a change dated before the item was assigned or before its last status change';
+  'refuses a change dated after today, before the item was assigned or before its last status change (22023)';
+
+-- A completion dated on or before a recorded escalation step of the open
+-- item contradicts the history: the item was escalated because it was
+-- still open on that day.
+CREATE FUNCTION rectify.check_not_escalated_after(it rectify.items, on_date date) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  step rectify.events;
+BEGIN
+  SELECT * INTO step FROM rectify.events e
+   WHERE e.item_id = it.item_id AND e.kind IN ('escalated', 'escalated_manually')
+     AND e.happened_on >= on_date
+     AND e.event_id > coalesce((SELECT max(r.event_id) FROM rectify.events r
+                                 WHERE r.item_id = it.item_id AND r.kind = 'reopened'), 0)
+   ORDER BY e.happened_on DESC, e.event_id DESC LIMIT 1;
+  IF FOUND THEN
+    RAISE EXCEPTION 'item "%" was escalated to % on % while open: it cannot have been completed on %',
+                    it.code, step.to_value, step.happened_on, on_date
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = format('Date the completion after %s.', step.happened_on);
+  END IF;
+END $$;
+COMMENT ON FUNCTION rectify.check_not_escalated_after(rectify.items, date) IS
+  'refuses a completion dated on or before an escalation step recorded while the item was open (22023)';
 
 -- Raise 22023 unless a required text argument is present.
 CREATE FUNCTION rectify.require_text(value text, what text) RETURNS text
@@ -68,10 +118,15 @@ COMMENT ON FUNCTION rectify.require_text(text, text) IS 'raises 22023 when a req
 
 -- The unit with this name, created if new.
 CREATE FUNCTION rectify.unit(name text, region rectify.region DEFAULT NULL) RETURNS integer
-  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   id integer;
 BEGIN
+  -- it runs as the owner so that an administrator can create units; the
+  -- caller is checked first
+  IF NOT rectify.caller_is('admin') THEN
+    PERFORM rectify.deny('only an administrator may create units');
+  END IF;
   PERFORM rectify.require_text(name, 'unit name');
   INSERT INTO rectify.units AS u (name, region) VALUES (btrim(unit.name), unit.region)
     ON CONFLICT ON CONSTRAINT units_name_key
@@ -107,6 +162,11 @@ BEGIN
     RAISE EXCEPTION 'unknown source "%" for item "%"', source, code
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Sources: ' || array_to_string(rectify.item_sources(), ', ') || '.';
+  END IF;
+  IF EXISTS (SELECT FROM rectify.items i WHERE i.code = register_item.code) THEN
+    RAISE EXCEPTION 'a rectification item with code "%" already exists', code
+      USING ERRCODE = 'unique_violation',
+            HINT = 'Codes are unique in a ledger: give the item a code of its own.';
   END IF;
   INSERT INTO rectify.items (code, region, problem, deadline, deadline_text, assigned,
                              category, source, target, leader, batch)
@@ -156,6 +216,7 @@ DECLARE
   it rectify.items := rectify.lock_item(item);
   id bigint;
 BEGIN
+  PERFORM rectify.require_text(description, 'the text of a measure');
   INSERT INTO rectify.measures (item_id, seq, description, deadline)
     SELECT it.item_id, coalesce(max(m.seq), 0) + 1, add_measure.description,
            add_measure.deadline_text::rectify.deadline
@@ -191,6 +252,20 @@ BEGIN
             HINT = format('From %s the item can go to: %s.', it.status, coalesce(allowed, 'nothing'));
   END IF;
   PERFORM rectify.check_on_date(it, on_date);
+  -- an item escalated while open was not complete on that day, and an item
+  -- is complete when its measures with an end date are
+  IF to_status = 'completed' THEN
+    PERFORM rectify.check_not_escalated_after(it, on_date);
+    SELECT string_agg(format('%s. %s', m.seq, m.description), '; ' ORDER BY m.seq) INTO allowed
+      FROM rectify.measures m
+     WHERE m.item_id = it.item_id AND m.completed_on IS NULL
+       AND NOT rectify.is_ongoing(coalesce(m.deadline, it.deadline));
+    IF allowed IS NOT NULL THEN
+      RAISE EXCEPTION 'item "%" cannot be completed while measures with an end date are open: %', it.code, allowed
+        USING ERRCODE = 'check_violation',
+              HINT = 'Record each as done with rectify.complete_measure(measure, date) first; ongoing measures (持续推进) do not hold an item back.';
+    END IF;
+  END IF;
   event_kind := CASE WHEN to_status = 'reopened' THEN 'reopened'
                      WHEN to_status = 'in_progress' AND it.status NOT IN ('registered', 'reopened')
                        THEN 'sent_back'
@@ -320,9 +395,10 @@ BEGIN ATOMIC
          coalesce(m.deadline, i.deadline),
          CASE WHEN m.deadline IS NULL THEN i.due_date
               ELSE rectify.due_date(m.deadline, i.assigned, o.immediate_days) END,
+         -- a measure is done when it is recorded done, not when its item is
          CASE WHEN m.deadline IS NULL
-              THEN rectify.due_state(i.due_date, coalesce(m.completed_on, i.completed_on), measure_states.asof, o.warning_days)
-              ELSE rectify.deadline_state(m.deadline, i.assigned, coalesce(m.completed_on, i.completed_on),
+              THEN rectify.due_state(i.due_date, m.completed_on, measure_states.asof, o.warning_days)
+              ELSE rectify.deadline_state(m.deadline, i.assigned, m.completed_on,
                                           measure_states.asof, o.warning_days, o.immediate_days) END,
          rectify.due_state(i.due_date, i.completed_on, measure_states.asof, o.warning_days)
     FROM rectify.measures m JOIN rectify.items i USING (item_id) CROSS JOIN rectify.office o
@@ -361,7 +437,9 @@ BEGIN
       USING ERRCODE = 'check_violation';
   END IF;
   PERFORM rectify.check_on_date(it, on_date);
-  new_due := rectify.resolve_due(new_deadline, it.assigned, it.calendar, (SELECT immediate_days FROM rectify.office));
+  -- a relative deadline (30天, 15个工作日, 立行立改) counts from the day the
+  -- extension is approved, not from the assignment
+  new_due := rectify.resolve_due(new_deadline, on_date, it.calendar, (SELECT immediate_days FROM rectify.office));
   IF it.due_date IS NULL OR new_due IS NULL THEN
     RAISE EXCEPTION 'cannot extend item "%" from % to %', it.code, it.deadline, new_deadline
       USING ERRCODE = 'check_violation',
@@ -439,8 +517,8 @@ BEGIN
       USING ERRCODE = 'check_violation',
             HINT = 'Reopen the item first (rectify.reopen) if the work goes on.';
   END IF;
-  IF on_date IS NULL OR NOT isfinite(on_date) OR on_date < it.assigned THEN
-    RAISE EXCEPTION 'the completion date of measure % of item "%" must be a date from % on, not %',
+  IF on_date IS NULL OR NOT isfinite(on_date) OR on_date < it.assigned OR on_date > rectify.today() THEN
+    RAISE EXCEPTION 'the completion date of measure % of item "%" must be a date from % to today, not %',
                     m.seq, it.code, it.assigned, coalesce(on_date::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Give the day the measure was done, such as 2021-11-30, or omit it for rectify.today().';

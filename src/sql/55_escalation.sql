@@ -304,7 +304,7 @@ CREATE TABLE rectify.dispatch_snapshots (
   primary_units text,
   taken_on date NOT NULL,
   taken_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-  taken_by text NOT NULL DEFAULT CURRENT_USER,
+  taken_by text NOT NULL DEFAULT rectify.caller(),
   PRIMARY KEY (month, item_id)
 );
 COMMENT ON TABLE rectify.dispatch_snapshots IS
@@ -326,14 +326,37 @@ COMMENT ON COLUMN rectify.dispatch_snapshots.taken_at IS 'when the snapshot was 
 COMMENT ON COLUMN rectify.dispatch_snapshots.taken_by IS 'the role that wrote it';
 SELECT pg_catalog.pg_extension_config_dump('rectify.dispatch_snapshots', '');
 
-CREATE FUNCTION rectify.dispatch(asof date DEFAULT rectify.today())
+-- A month's dispatch is taken once: asked again, it keeps the snapshot it
+-- has (a report once sent does not change); a deliberate re-take names a
+-- reason and leaves a row in rectify.dispatch_retakes.
+CREATE TABLE rectify.dispatch_retakes (
+  month date NOT NULL,
+  retaken_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  retaken_by text NOT NULL DEFAULT rectify.caller(),
+  reason text NOT NULL CHECK (btrim(reason) <> ''),
+  previous_taken_on date NOT NULL,
+  previous_taken_at timestamptz NOT NULL,
+  previous_items integer NOT NULL,
+  PRIMARY KEY (month, retaken_at)
+);
+COMMENT ON TABLE rectify.dispatch_retakes IS
+  'each deliberate re-take of a month''s dispatch (rectify.dispatch(asof, retake_reason)): who, when, why, and the snapshot it replaced';
+SELECT pg_catalog.pg_extension_config_dump('rectify.dispatch_retakes', '');
+
+CREATE FUNCTION rectify.dispatch(asof date DEFAULT rectify.today(), retake_reason text DEFAULT NULL)
   RETURNS bigint
-  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+  LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
   SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   mon date;
   n bigint;
+  prev record;
 BEGIN
+  -- it runs as the owner so that an administrator can run it; the pg_cron
+  -- job runs as a superuser, who passes this check too
+  IF NOT rectify.caller_is('admin') THEN
+    PERFORM rectify.deny('only an administrator may take the monthly dispatch');
+  END IF;
   IF asof IS NULL OR NOT isfinite(asof) THEN
     RAISE EXCEPTION 'dispatch date must be a finite date, not %', coalesce(asof::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value',
@@ -341,8 +364,19 @@ BEGIN
   END IF;
   mon := date_trunc('month', asof)::date;
   PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'dispatch' FOR UPDATE;
-  -- A second dispatch in the same month replaces the first.
-  DELETE FROM rectify.dispatch_snapshots s WHERE s.month = mon;
+  SELECT count(*) AS items, min(s.taken_on) AS taken_on, min(s.taken_at) AS taken_at INTO prev
+    FROM rectify.dispatch_snapshots s WHERE s.month = mon;
+  IF prev.items > 0 THEN
+    IF retake_reason IS NULL THEN
+      RAISE NOTICE 'the dispatch of % was taken on % (% items) and is kept', to_char(mon, 'YYYY-MM'), prev.taken_on, prev.items
+        USING HINT = 'To take it again, give a reason: rectify.dispatch(asof, retake_reason => ''...'').';
+      RETURN prev.items;
+    END IF;
+    PERFORM rectify.require_text(retake_reason, 'a reason for taking a dispatch again');
+    INSERT INTO rectify.dispatch_retakes (month, reason, previous_taken_on, previous_taken_at, previous_items)
+      VALUES (mon, retake_reason, prev.taken_on, prev.taken_at, prev.items);
+    DELETE FROM rectify.dispatch_snapshots s WHERE s.month = mon;
+  END IF;
   INSERT INTO rectify.dispatch_snapshots
          (month, item_id, code, region, status, state, due_date, days_overdue, escalation_level,
           progress, expected_progress, primary_units, taken_on)
@@ -353,8 +387,8 @@ BEGIN
   GET DIAGNOSTICS n = ROW_COUNT;
   RETURN n;
 END $$;
-COMMENT ON FUNCTION rectify.dispatch(date) IS
-  '一月一调度: snapshots every open item as of asof into rectify.dispatch_snapshots for asof''s month (replacing an earlier snapshot of that month); returns the number of items';
+COMMENT ON FUNCTION rectify.dispatch(date, text) IS
+  '一月一调度: snapshots every open item as of asof into rectify.dispatch_snapshots for asof''s month and returns the number of items; a month already taken is kept (NOTICE) unless retake_reason is given, which re-takes it and records the re-take in rectify.dispatch_retakes; administrators (42501 otherwise)';
 
 -- answers as the caller (row-level security applies)
 CREATE VIEW rectify.dispatch_compare WITH (security_invoker = true) AS

@@ -39,6 +39,8 @@ GRANT SELECT ON rectify.items, rectify.measures, rectify.responsibilities, recti
 GRANT SELECT ON ALL TABLES IN SCHEMA rectify TO rectify_admin;
 GRANT UPDATE (code, source, batch, region, category, problem, target, leader) ON rectify.items TO rectify_admin;
 GRANT UPDATE (description, completed_on) ON rectify.measures TO rectify_admin;
+GRANT UPDATE (region) ON rectify.units TO rectify_admin;
+GRANT INSERT ON rectify.regions TO rectify_admin;
 GRANT INSERT, UPDATE, DELETE ON rectify.effects, rectify.escalation_policy, rectify.base_emissions,
                                 rectify.emission_increments, rectify.reduction_targets,
                                 rectify.indicator_values, rectify.indicator_targets
