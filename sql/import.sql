@@ -53,3 +53,53 @@ TRUNCATE stage;
 SELECT count(*) AS staged FROM stage WHERE code NOT LIKE 'IM-%';
 DELETE FROM stage WHERE code IN (SELECT code FROM items);
 SELECT import_items('stage') = (SELECT count(*) FROM stage) AS all_loaded;
+
+-- what the list says is kept: the document it cites and the note
+SELECT code, source_ref, note FROM items WHERE code IN (SELECT code FROM stage) AND source_ref IS NOT NULL
+ ORDER BY code LIMIT 3;
+
+-- values refused with their own SQLSTATE and hint; dates read as lists
+-- write them, whatever the session's DateStyle
+TRUNCATE stage;
+INSERT INTO stage (code, source, region, category, assigned, deadline_text, problem, source_ref, note)
+  VALUES ('IM-10', 'central', '130600', 'air', '2021年6月1日', '2021年12月31日', '扬尘', '冀督反馈〔2021〕1号', '省督察组交办');
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET assigned = '2021-02-30'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET assigned = '06/01/2021'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET deadline_text = NULL$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET deadline_text = '2021年2月30日'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET deadline_text = '2021年5月31日'$$);
+SELECT * FROM pg_temp.try_import($$UPDATE bad_stage SET region = '990000'$$);
+SET DateStyle = 'SQL, DMY';
+SELECT import_items('stage');
+RESET DateStyle;
+SET DateStyle = ISO, YMD;
+SELECT code, assigned, deadline, due_date, source_ref, note FROM items WHERE code = 'IM-10';
+
+-- a batch is checked in time proportional to its size: 20,000 rows with a
+-- repeated code in the last one are refused by that row
+TRUNCATE stage;
+INSERT INTO stage (code, source, region, category, assigned, deadline_text, problem)
+  SELECT 'BIG-' || g, 'central', '130600', 'air', '2021-06-01', '2021年12月31日', 'p' FROM generate_series(1, 20000) g;
+INSERT INTO stage (code, source, region, category, assigned, deadline_text, problem)
+  VALUES ('BIG-7', 'central', '130600', 'air', '2021-06-01', '2021年12月31日', 'p');
+SELECT * FROM testkit.try($$rectify.import_items('stage')$$);
+
+-- as the office's roles: an administrator imports, an officer may not
+SELECT setup_roles('ri2_admin', 'ri2_officer', 'ri2_verifier', NULL);
+CREATE ROLE ri2_adam LOGIN IN ROLE ri2_admin;
+CREATE ROLE ri2_olga LOGIN IN ROLE ri2_officer;
+GRANT USAGE ON SCHEMA testkit TO ri2_adam, ri2_olga;
+TRUNCATE stage;
+INSERT INTO stage (code, source, region, category, assigned, deadline_text, problem, primary_units)
+  VALUES ('IM-20', 'provincial', '431100', 'water', '2023-03-01', '2023年12月31日', '污水直排', '永州市政府');
+GRANT SELECT ON stage TO ri2_adam, ri2_olga;
+SET SESSION AUTHORIZATION ri2_olga;
+SELECT * FROM testkit.try($$rectify.import_items('stage')$$);
+RESET SESSION AUTHORIZATION;
+SET SESSION AUTHORIZATION ri2_adam;
+SELECT rectify.import_items('stage');
+RESET SESSION AUTHORIZATION;
+SELECT code, source, region FROM items WHERE code = 'IM-20';
+REVOKE USAGE ON SCHEMA testkit FROM ri2_adam, ri2_olga;
+DROP OWNED BY ri2_adam, ri2_olga, ri2_admin, ri2_officer, ri2_verifier;
+DROP ROLE ri2_adam, ri2_olga, ri2_admin, ri2_officer, ri2_verifier;

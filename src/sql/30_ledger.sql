@@ -114,6 +114,8 @@ CREATE TABLE rectify.items (
   escalation_next date,
   calendar text NOT NULL REFERENCES rectify.calendars,
   calendar_version bigint,
+  source_ref text,
+  note text,
   -- the status and the dates must tell the same story
   CONSTRAINT items_completed_on_matches_status
     CHECK ((status IN ('registered', 'in_progress', 'reopened')) = (completed_on IS NULL)),
@@ -145,6 +147,8 @@ COMMENT ON COLUMN rectify.items.escalation_level IS
 COMMENT ON COLUMN rectify.items.escalated_on IS 'the asof of the last escalation step';
 COMMENT ON COLUMN rectify.items.escalation_next IS
   'the first date on which the level can rise (a ladder threshold or the lag threshold is crossed); NULL when it cannot: completed, ongoing, or at the top. Maintained by trigger';
+COMMENT ON COLUMN rectify.items.source_ref IS 'the document the item comes from (督察反馈意见, 整改方案), as the list cites it';
+COMMENT ON COLUMN rectify.items.note IS 'free text the office keeps with the item';
 COMMENT ON COLUMN rectify.items.calendar IS
   'the working-day calendar of the item: the calendar of its region (most specific) at registration, else cn';
 COMMENT ON COLUMN rectify.items.calendar_version IS

@@ -139,7 +139,7 @@ COMMENT ON FUNCTION rectify.unit(text, rectify.region) IS 'the id of the unit wi
 CREATE FUNCTION rectify.register_item(
     code text, region rectify.region, problem text, deadline_text text, assigned date,
     category text DEFAULT 'other', source text DEFAULT 'central', target text DEFAULT NULL,
-    leader text DEFAULT NULL, batch text DEFAULT NULL)
+    leader text DEFAULT NULL, batch text DEFAULT NULL, source_ref text DEFAULT NULL, note text DEFAULT NULL)
   RETURNS bigint
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
@@ -169,17 +169,18 @@ BEGIN
             HINT = 'Codes are unique in a ledger: give the item a code of its own.';
   END IF;
   INSERT INTO rectify.items (code, region, problem, deadline, deadline_text, assigned,
-                             category, source, target, leader, batch)
+                             category, source, target, leader, batch, source_ref, note)
     VALUES (register_item.code, register_item.region, register_item.problem,
             register_item.deadline_text::rectify.deadline, register_item.deadline_text,
             register_item.assigned, register_item.category, register_item.source,
-            register_item.target, register_item.leader, register_item.batch)
+            register_item.target, register_item.leader, register_item.batch,
+            register_item.source_ref, register_item.note)
     RETURNING item_id INTO id;
   INSERT INTO rectify.events (item_id, happened_on, kind, to_value)
     VALUES (id, register_item.assigned, 'registered', 'registered');
   RETURN id;
 END $$;
-COMMENT ON FUNCTION rectify.register_item(text, rectify.region, text, text, date, text, text, text, text, text) IS
+COMMENT ON FUNCTION rectify.register_item(text, rectify.region, text, text, date, text, text, text, text, text, text, text) IS
   'registers a rectification item; the deadline is given as written in the plan and parsed';
 
 CREATE FUNCTION rectify.assign_unit(item bigint, unit_name text, role text DEFAULT 'primary')

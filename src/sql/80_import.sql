@@ -7,12 +7,36 @@ COMMENT ON TABLE rectify.import_template IS
   'the columns of a rectification list (data/sample-ledger.csv), all text; always empty: CREATE TABLE stage (LIKE rectify.import_template) and COPY into it';
 CREATE RULE import_template_empty AS ON INSERT TO rectify.import_template DO INSTEAD NOTHING;
 
+-- import_date(text): a date of a list as offices write it, 2021-08-31 or
+-- 2021年8月31日, whatever the session's DateStyle (a list is not read
+-- month-first on one server and day-first on another).  22007 otherwise.
+CREATE FUNCTION rectify.import_date(value text) RETURNS date
+  LANGUAGE plpgsql IMMUTABLE STRICT SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  part text[] := coalesce(regexp_match(btrim(value), '^(\d{4})-(\d{1,2})-(\d{1,2})$'),
+                          regexp_match(btrim(value), '^(\d{4})年(\d{1,2})月(\d{1,2})日$'));
+BEGIN
+  IF part IS NOT NULL THEN
+    BEGIN
+      RETURN make_date(part[1]::integer, part[2]::integer, part[3]::integer);
+    EXCEPTION WHEN datetime_field_overflow THEN
+      NULL;                             -- 2021-02-30: falls through to 22007
+    END;
+  END IF;
+  RAISE EXCEPTION 'invalid date "%"', value
+    USING ERRCODE = 'invalid_datetime_format',
+          HINT = 'Write a date as 2021-08-31 or 2021年8月31日.';
+END $$;
+COMMENT ON FUNCTION rectify.import_date(text) IS
+  'a date of a rectification list, 2021-08-31 or 2021年8月31日, whatever the DateStyle; 22007 otherwise';
+
 CREATE FUNCTION rectify.import_items(staging regclass, create_units boolean DEFAULT true)
   RETURNS integer
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   needed text[] := ARRAY['code', 'source', 'batch', 'region', 'category', 'assigned', 'deadline_text',
-                         'problem', 'target', 'primary_units', 'lead_supervisors', 'co_supervisors', 'leader'];
+                         'problem', 'target', 'primary_units', 'lead_supervisors', 'co_supervisors', 'leader',
+                         'source_ref', 'note'];
   missing text;
   r record;
   n integer := 0;
@@ -20,10 +44,14 @@ DECLARE
   x text;
   role text;
   list text;
-  seen text[] := '{}';
+  assigned date;
+  due date;
   cats constant text[] := rectify.item_categories();
   srcs constant text[] := rectify.item_sources();
   q text;
+  st text;
+  msg text;
+  hnt text;
 BEGIN
   IF NOT rectify.caller_is('admin') THEN
     PERFORM rectify.deny('only an administrator may import rectification items');
@@ -39,26 +67,40 @@ BEGIN
       USING ERRCODE = 'undefined_column', HINT = 'CREATE TABLE stage (LIKE rectify.import_template).';
   END IF;
   -- The caller reads the staging table with its own privileges (this
-  -- function is SECURITY INVOKER); the name is quoted by regclass.
-  q := format('SELECT row_number() OVER (ORDER BY ctid) AS row_no, %s FROM %s',
+  -- function is SECURITY INVOKER); the name is quoted by regclass.  Each
+  -- row comes with what needs the whole batch, computed once: whether its
+  -- code came earlier in the batch, and whether the ledger has it.
+  q := format($q$
+    SELECT s.*, s.code IS NOT NULL AND row_number() OVER (PARTITION BY s.code ORDER BY s.row_no) > 1 AS repeated,
+           EXISTS (SELECT 1 FROM rectify.items i WHERE i.code = s.code) AS in_ledger
+      FROM (SELECT row_number() OVER (ORDER BY ctid) AS row_no, %s FROM %s) s
+     ORDER BY s.row_no$q$,
               (SELECT string_agg(format('nullif(btrim(%1$I::text), %2$L) AS %1$I', c, ''), ', ') FROM unnest(needed) c),
               staging);
 
-  -- 1. validate every row
+  -- 1. validate every row; a bad value keeps its own SQLSTATE and hint
   FOR r IN EXECUTE q LOOP
     n := r.row_no;
     IF r.code IS NULL THEN
       RAISE EXCEPTION 'row %: code is missing', n USING ERRCODE = 'not_null_violation';
     END IF;
-    IF r.code = ANY (seen) THEN
+    IF r.repeated THEN
       RAISE EXCEPTION 'row %: code "%" appears twice in the batch', n, r.code USING ERRCODE = 'unique_violation';
     END IF;
-    seen := seen || r.code;
-    IF EXISTS (SELECT 1 FROM rectify.items i WHERE i.code = r.code) THEN
+    IF r.in_ledger THEN
       RAISE EXCEPTION 'row %: item "%" is already in the ledger', n, r.code USING ERRCODE = 'unique_violation';
     END IF;
     IF r.problem IS NULL THEN
       RAISE EXCEPTION 'row % (%): problem is missing', n, r.code USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF r.deadline_text IS NULL THEN
+      RAISE EXCEPTION 'row % (%): deadline is missing', n, r.code USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF r.region IS NULL THEN
+      RAISE EXCEPTION 'row % (%): region is missing', n, r.code USING ERRCODE = 'not_null_violation';
+    END IF;
+    IF r.assigned IS NULL THEN
+      RAISE EXCEPTION 'row % (%): assigned date is missing', n, r.code USING ERRCODE = 'not_null_violation';
     END IF;
     IF r.source IS NULL OR NOT r.source = ANY (srcs) THEN
       RAISE EXCEPTION 'row % (%): unknown source "%"', n, r.code, r.source
@@ -70,25 +112,17 @@ BEGIN
     END IF;
     BEGIN
       PERFORM r.region::rectify.region;
-      IF r.region IS NULL THEN RAISE EXCEPTION 'missing' USING ERRCODE = 'invalid_text_representation'; END IF;
+      assigned := rectify.import_date(r.assigned);
+      due := rectify.resolve_due(r.deadline_text::rectify.deadline, assigned);
     EXCEPTION WHEN data_exception THEN
-      RAISE EXCEPTION 'row % (%): invalid region "%"', n, r.code, r.region USING ERRCODE = 'invalid_text_representation';
+      GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT, hnt = PG_EXCEPTION_HINT;
+      RAISE EXCEPTION 'row % (%): %', n, r.code, msg USING ERRCODE = st, HINT = hnt;
     END;
-    BEGIN
-      IF r.assigned IS NULL OR NOT isfinite(r.assigned::date) THEN
-        RAISE EXCEPTION 'missing' USING ERRCODE = 'invalid_datetime_format';
-      END IF;
-    EXCEPTION WHEN data_exception THEN
-      RAISE EXCEPTION 'row % (%): invalid assigned date "%"', n, r.code, r.assigned
-        USING ERRCODE = 'invalid_text_representation', HINT = 'Write dates as YYYY-MM-DD.';
-    END;
-    BEGIN
-      PERFORM r.deadline_text::rectify.deadline;
-      IF r.deadline_text IS NULL THEN RAISE EXCEPTION 'missing' USING ERRCODE = 'invalid_text_representation'; END IF;
-    EXCEPTION WHEN data_exception THEN
-      RAISE EXCEPTION 'row % (%): invalid deadline "%"', n, r.code, r.deadline_text
-        USING ERRCODE = 'invalid_text_representation';
-    END;
+    IF due < assigned THEN
+      RAISE EXCEPTION 'row % (%): the deadline "%" falls before the assigned date %', n, r.code, r.deadline_text, assigned
+        USING ERRCODE = 'invalid_parameter_value',
+              HINT = 'A deadline is on or after the day the item was assigned.';
+    END IF;
     FOREACH list IN ARRAY ARRAY[r.primary_units, r.lead_supervisors, r.co_supervisors] LOOP
       FOREACH x IN ARRAY coalesce(string_to_array(list, '|'), '{}') LOOP
         IF btrim(x) = '' THEN
@@ -106,8 +140,9 @@ BEGIN
   -- 2. load (same statement: all or nothing)
   n := 0;
   FOR r IN EXECUTE q LOOP
-    id := rectify.register_item(r.code, r.region::rectify.region, r.problem, r.deadline_text, r.assigned::date,
-                                r.category, r.source, r.target, r.leader, r.batch);
+    id := rectify.register_item(r.code, r.region::rectify.region, r.problem, r.deadline_text,
+                                rectify.import_date(r.assigned), r.category, r.source, r.target,
+                                r.leader, r.batch, r.source_ref, r.note);
     FOR role, list IN SELECT * FROM (VALUES ('primary', r.primary_units), ('lead_supervisor', r.lead_supervisors),
                                             ('co_supervisor', r.co_supervisors)) v LOOP
       FOREACH x IN ARRAY coalesce(string_to_array(list, '|'), '{}') LOOP
@@ -119,4 +154,4 @@ BEGIN
   RETURN n;
 END $$;
 COMMENT ON FUNCTION rectify.import_items(regclass, boolean) IS
-  'validates every row of a staging table shaped like rectify.import_template, then registers all its items with their units, or none: the first bad row is reported by number and reason (22P02, 22023, 23502, 23505); administrators only';
+  'validates every row of a staging table shaped like rectify.import_template, then registers all its items (with their source_ref and note) and units, or none: the first bad row is reported by number and reason, a bad value with its own SQLSTATE and hint (22P02, 22007, 22023, 23502, 23505); dates as 2021-08-31 or 2021年8月31日 whatever the DateStyle; administrators only';

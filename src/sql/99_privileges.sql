@@ -37,7 +37,8 @@ GRANT SELECT ON rectify.items, rectify.measures, rectify.responsibilities, recti
 -- lifecycle), effects, measure texts and dates and the office's figures
 -- and thresholds, and escalates by hand
 GRANT SELECT ON ALL TABLES IN SCHEMA rectify TO rectify_admin;
-GRANT UPDATE (code, source, batch, region, category, problem, target, leader) ON rectify.items TO rectify_admin;
+GRANT UPDATE (code, source, batch, region, category, problem, target, leader, source_ref, note)
+  ON rectify.items TO rectify_admin;
 GRANT UPDATE (description, completed_on) ON rectify.measures TO rectify_admin;
 GRANT UPDATE (region) ON rectify.units TO rectify_admin;
 GRANT INSERT ON rectify.regions TO rectify_admin;
