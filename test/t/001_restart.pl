@@ -71,9 +71,9 @@ SELECT '2022年12月31日,並長期堅持'::rectify.deadline || ' | ' ||
 my ($ret, $out, $err) = $node->psql('ledger', q{SELECT rectify.advance(3, 'closed', '2022-01-01')});
 isnt($ret, 0, 'illegal transition refused after restart');
 like($err, qr/illegal status change for item "R-3": registered → closed/, '... with the lifecycle message');
-$node->safe_psql('ledger', q{SELECT rectify.advance(1, 'completed', '2022-06-15')});
+$node->safe_psql('ledger', q{SELECT rectify.complete_measure(1, '2022-06-10'); SELECT rectify.advance(1, 'completed', '2022-06-15')});
 is($node->safe_psql('ledger', q{SELECT max(event_id) || ' ' || count(*) FROM rectify.events}),
-	'10 10', 'sequence continues after restart: next event is 10');
+	'11 11', 'sequence continues after restart: the next events are 10 and 11');
 
 # "Today" is Beijing's date although the server runs on UTC.  Computed in one
 # statement, so both sides see the same now().

@@ -46,9 +46,11 @@ INSERT INTO rectify.effects (item_id, description, target_value, achieved_value,
 SELECT rectify.report_progress(1, 0.4, '2021-08-01', '一半煤场已封闭');     -- D-1 in_progress
 SELECT rectify.advance(2, 'in_progress', '2021-07-01');
 SELECT rectify.extend_deadline(2, '2022-12-31', '张副市长', '管材延期到货', '2022-08-15');
+SELECT rectify.complete_measure(3, '2022-11-20');
 SELECT rectify.advance(2, 'completed', '2022-11-30');                       -- D-2 completed within extension
 SELECT rectify.advance(4, 'completed', '2022-10-01');
 SELECT rectify.advance(4, 'preliminary_review', '2022-10-10');              -- D-4 preliminary_review
+SELECT rectify.complete_measure(4, '2021-06-15');
 SELECT rectify.advance(5, 'completed', '2021-06-20');
 SELECT rectify.advance(5, s, d) FROM (VALUES ('preliminary_review'::rectify.item_status, date '2021-07-01'),
   ('public_notice', '2021-07-10'), ('applied', '2021-07-20'), ('verified', '2021-08-01'),
@@ -83,6 +85,7 @@ INSERT INTO rectify.escalation_policy (source, level, min_days_overdue, note)
   VALUES ('central', 'warning', 5, '中央督察交办问题从快督办');
 SELECT rectify.escalate('2022-03-01');
 SELECT count(*) FROM rectify.dispatch('2022-03-01');
+SELECT rectify.dispatch('2022-03-01', retake_reason => '补录了一项进展');
 
 -- Scoring (0.5): an office weight and a proposal item with its handling.
 SELECT rectify.set_score_weight('per_level', 8);
