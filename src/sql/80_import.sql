@@ -90,17 +90,12 @@ BEGIN
     IF r.in_ledger THEN
       RAISE EXCEPTION 'row %: item "%" is already in the ledger', n, r.code USING ERRCODE = 'unique_violation';
     END IF;
-    IF r.problem IS NULL THEN
-      RAISE EXCEPTION 'row % (%): problem is missing', n, r.code USING ERRCODE = 'not_null_violation';
-    END IF;
-    IF r.deadline_text IS NULL THEN
-      RAISE EXCEPTION 'row % (%): deadline is missing', n, r.code USING ERRCODE = 'not_null_violation';
-    END IF;
-    IF r.region IS NULL THEN
-      RAISE EXCEPTION 'row % (%): region is missing', n, r.code USING ERRCODE = 'not_null_violation';
-    END IF;
-    IF r.assigned IS NULL THEN
-      RAISE EXCEPTION 'row % (%): assigned date is missing', n, r.code USING ERRCODE = 'not_null_violation';
+    SELECT f.what INTO missing
+      FROM (VALUES (1, 'problem', r.problem), (2, 'deadline', r.deadline_text), (3, 'region', r.region),
+                   (4, 'assigned date', r.assigned)) AS f(o, what, value)
+     WHERE f.value IS NULL ORDER BY f.o LIMIT 1;
+    IF missing IS NOT NULL THEN
+      RAISE EXCEPTION 'row % (%): % is missing', n, r.code, missing USING ERRCODE = 'not_null_violation';
     END IF;
     IF r.source IS NULL OR NOT r.source = ANY (srcs) THEN
       RAISE EXCEPTION 'row % (%): unknown source "%"', n, r.code, r.source
