@@ -5,8 +5,9 @@
 -- 1. what the daily job would have done, day by day, up to :asof
 --    (replayed in a transaction that is then rolled back);
 -- 2. this session LISTENs on rectify_escalation and runs the ladder once
---    for :asof: psql prints each notification an SMS/e-mail gateway would
---    get (自动推送);
+--    for :asof: psql prints each notification a gateway (SMS, e-mail) would
+--    be woken by, carrying only an event id, and the gateway reads the
+--    step back as the payload it would send (自动推送);
 -- 3. a second run for the same day changes nothing;
 -- 4. where the ledger stands, and the history of one item;
 -- 5. the pg_cron jobs a DBA would create (shown, then removed again).
@@ -39,6 +40,10 @@ ROLLBACK;
 \echo '== one run for' :asof 'with this session listening on rectify_escalation'
 LISTEN rectify_escalation;
 SELECT code, from_level, to_level, days_overdue, reason FROM escalate(:'asof');
+
+\echo '== what a gateway reads back for those steps (escalation_payload)'
+SELECT h.event_id, escalation_payload(h.item_id, h.from_level, h.to_level, h.days_overdue, h.happened_on) AS payload
+  FROM escalation_history() h WHERE h.happened_on = :'asof' ORDER BY h.event_id LIMIT 3;
 
 \echo '== the same run again: nothing left to do (idempotent)'
 SELECT count(*) AS changed FROM escalate(:'asof');

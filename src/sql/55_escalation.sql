@@ -225,12 +225,23 @@ CREATE TRIGGER settings_escalation_changed AFTER INSERT OR UPDATE OR DELETE OR T
 COMMENT ON TRIGGER settings_escalation_changed ON rectify.settings IS
   'recomputes next escalation dates when the lag threshold or immediate_days change';
 
+-- What a step sends on channel rectify_escalation: only the id of its event.
+-- LISTEN needs no privilege, so the notice names nothing; a listener reads
+-- the step back from rectify.events (or rectify.escalation_history), where
+-- row-level security shows it only what it may see.
+CREATE FUNCTION rectify.escalation_notice(event bigint) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN pg_catalog.jsonb_build_object('event_id', event)::text;
+COMMENT ON FUNCTION rectify.escalation_notice(bigint) IS
+  'the payload an escalation step sends on channel rectify_escalation: {"event_id": N}, nothing a listener without rights could use';
+
 CREATE FUNCTION rectify.escalate_item(item bigint, to_level rectify.escalation_level, reason text,
                                       on_date date DEFAULT rectify.today())
   RETURNS rectify.escalation_level
   LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE SECURITY DEFINER
   SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
+  step bigint;
   it rectify.items := rectify.lock_item(item);
   days integer;
   above text;
@@ -259,9 +270,9 @@ BEGIN
    WHERE i.item_id = it.item_id;
   INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
     VALUES (it.item_id, on_date, 'escalated_manually', it.escalation_level::text, to_level::text,
-            escalate_item.reason, days);
-  PERFORM pg_notify('rectify_escalation',
-                    rectify.escalation_payload(it.item_id, it.escalation_level, to_level, days, on_date, true));
+            escalate_item.reason, days)
+    RETURNING event_id INTO step;
+  PERFORM pg_notify('rectify_escalation', rectify.escalation_notice(step));
   RETURN to_level;
 END $$;
 COMMENT ON FUNCTION rectify.escalate_item(bigint, rectify.escalation_level, text, date) IS
@@ -488,8 +499,8 @@ DECLARE
   day_counts integer[];
   nexts date[];
   whys text[];
-  payloads text[];
-  payload text;
+  written_ids bigint[];
+  written_id bigint;
 BEGIN
   -- It runs as the owner, so that an administrator can run it; the
   -- pg_cron jobs run as a superuser, who passes this check too.
@@ -581,25 +592,15 @@ BEGIN
                                escalation_next = s.next_at
       FROM unnest(ids, tos, nexts) AS s(item_id, to_level, next_at)
      WHERE i.item_id = s.item_id;
-    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
-      SELECT s.item_id, asof, 'escalated', s.from_level::text, s.to_level::text, s.why, s.days
-        FROM unnest(ids, froms, tos, whys, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, why, days, n)
-       ORDER BY s.n;
-
-    -- The payloads as rectify.escalation_payload builds them; the rare one
-    -- over its 2000-byte limit is left to that function, which cuts it.
-    SELECT array_agg(CASE WHEN octet_length(p.json) <= 2000 THEN p.json
-                          ELSE rectify.escalation_payload(p.item_id, p.from_level, p.to_level, p.days, asof) END
-                     ORDER BY p.n)
-      INTO payloads
-      FROM (SELECT s.n, s.item_id, s.from_level, s.to_level, s.days,
-                   rectify.escalation_payload_json(s.item_id, i.code, i.region,
-                                                   rectify.primary_unit_names(s.item_id), 0,
-                                                   s.from_level, s.to_level, s.days, asof, false) AS json
-              FROM unnest(ids, froms, tos, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, days, n)
-              JOIN rectify.items i ON i.item_id = s.item_id) p;
-    FOREACH payload IN ARRAY payloads LOOP
-      PERFORM pg_notify('rectify_escalation', payload);
+    WITH written AS (
+      INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
+        SELECT s.item_id, asof, 'escalated', s.from_level::text, s.to_level::text, s.why, s.days
+          FROM unnest(ids, froms, tos, whys, day_counts) WITH ORDINALITY AS s(item_id, from_level, to_level, why, days, n)
+         ORDER BY s.n
+        RETURNING event_id)
+    SELECT array_agg(w.event_id ORDER BY w.event_id) INTO written_ids FROM written w;
+    FOREACH written_id IN ARRAY written_ids LOOP
+      PERFORM pg_notify('rectify_escalation', rectify.escalation_notice(written_id));
     END LOOP;
 
     RETURN QUERY
@@ -610,4 +611,4 @@ BEGIN
   END LOOP;
 END $$;
 COMMENT ON FUNCTION rectify.escalate(date) IS
-  'one run of the escalation ladder as of asof: raises every open item whose next-change date has come to the level its days overdue or lag require, records rectify.events, sends NOTIFY rectify_escalation; returns the items it changed. Idempotent; concurrent runs wait for each other; READ COMMITTED only';
+  'one run of the escalation ladder as of asof: raises every open item whose next-change date has come to the level its days overdue or lag require, records rectify.events, sends NOTIFY rectify_escalation with each step''s event id; returns the items it changed. Idempotent; concurrent runs wait for each other; READ COMMITTED only';
