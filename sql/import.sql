@@ -43,6 +43,10 @@ SELECT import_items('stage');
 SELECT code, region, category, source, deadline, due_date, status, leader FROM items ORDER BY code;
 SELECT i.code, r.role, r.seq, u.name FROM responsibilities r JOIN items i USING (item_id)
   JOIN units u USING (unit_id) ORDER BY i.code, r.role, r.seq;
+-- each responsibility is dated by its item's assigned date, not the day of loading
+SELECT i.code, i.assigned, count(*) AS added, min(e.happened_on) AS first_on, max(e.happened_on) AS last_on
+  FROM events e JOIN items i USING (item_id)
+ WHERE e.kind = 'responsibility_added' GROUP BY i.code, i.assigned ORDER BY i.code;
 -- a second load of the same list is refused as a whole
 SELECT * FROM testkit.try($$import_items('stage')$$);
 SELECT count(*) AS items FROM items;

@@ -20,7 +20,7 @@ SELECT name, region, region_name(region) FROM units ORDER BY unit_id;
 SELECT register_item('W-1', '431127', '垃圾填埋场渗滤液直排', '2022年6月30日', '2021-08-31') AS w1,
        register_item('W-2', '431127', '保护区范围调整', '2021年12月31日', '2021-08-31') AS w2,
        register_item('W-3', '431127', '生态修复', '持续推进', '2021-08-31') AS w3;
-SELECT assign_unit(item(c), '蓝山县人民政府') FROM unnest(ARRAY['W-1', 'W-2', 'W-3']) c;
+SELECT assign_unit(item(c), '蓝山县人民政府', on_date => '2021-08-31') FROM unnest(ARRAY['W-1', 'W-2', 'W-3']) c;
 SELECT add_measure(item('W-1'), '建设渗滤液处理站', '2022年3月31日') AS m1,
        add_measure(item('W-1'), '长期监测', '持续推进') AS m2;
 -- a duplicate code and a blank measure: a message quoting the value, a hint
@@ -91,6 +91,33 @@ SELECT month, retaken_by, reason, previous_taken_on, previous_items FROM dispatc
 SELECT month, count(*) AS items, min(taken_by) AS taken_by FROM dispatch_snapshots GROUP BY month;
 SET SESSION AUTHORIZATION rw_olga;
 SELECT * FROM testkit.try($$rectify.dispatch('2022-06-30')$$);
+RESET SESSION AUTHORIZATION;
+
+-- ---------------------------------------------------------------------
+-- Responsibilities are dated by the day they took effect: W-3 passes from
+-- the county to the city bureau in early 2022, recorded later.  Who was
+-- responsible on a date is read back from the history.
+-- ---------------------------------------------------------------------
+SET SESSION AUTHORIZATION rw_adam;
+SELECT assign_unit(item('W-3'), '永州市生态环境局', 'primary', '2022-01-01');
+SELECT unassign_unit(item('W-3'), '蓝山县人民政府', 'primary', '移交市局办理', '2022-03-01');
+SELECT count(*) AS events_before FROM events \gset
+-- after today, before the item, before the unit was assigned: 22023
+SELECT * FROM testkit.try($$rectify.assign_unit(rectify.item('W-3'), '蓝山县人民政府', 'co_supervisor', '2099-01-01')$$);
+SELECT * FROM testkit.try($$rectify.assign_unit(rectify.item('W-3'), '蓝山县人民政府', 'co_supervisor', '2021-08-01')$$);
+SELECT * FROM testkit.try($$rectify.unassign_unit(rectify.item('W-3'), '永州市生态环境局', 'primary', '更正', '2021-12-31')$$);
+SELECT * FROM testkit.try($$rectify.unassign_unit(rectify.item('W-3'), '永州市生态环境局', 'primary', '更正', NULL)$$);
+SELECT count(*) = :events_before AS nothing_recorded FROM events;
+SELECT u.name, r.role FROM responsibilities r JOIN units u USING (unit_id)
+ WHERE r.item_id = item('W-3') ORDER BY r.role, r.seq;
+RESET SESSION AUTHORIZATION;
+SELECT happened_on, kind, coalesce(to_value, from_value) AS unit, reason
+  FROM events WHERE item_id = item('W-3') AND kind LIKE 'responsibility%'
+ ORDER BY happened_on, event_id;
+SET SESSION AUTHORIZATION rw_adam;
+SELECT d AS asof, a.units
+  FROM unnest('{2021-08-30,2021-08-31,2021-12-31,2022-01-01,2022-02-28,2022-03-01}'::date[]) d
+  LEFT JOIN LATERAL item_asof(item('W-3'), d) a ON true ORDER BY d;
 RESET SESSION AUTHORIZATION;
 
 -- clean up the cluster-wide roles

@@ -21,9 +21,10 @@ PG_MODULE_MAGIC;
 /* rectify.missing_calendar_year, read by src/calendar.c */
 int			rectify_missing_calendar_year = MISSING_YEAR_WARNING;
 
-/* rectify.asof and rectify.reason: read from SQL with current_setting() */
+/* rectify.asof, rectify.reason, rectify.fact_date: read from SQL with current_setting() */
 static char *rectify_asof = NULL;
 static char *rectify_reason = NULL;
+static char *rectify_fact_date = NULL;
 
 /*
  * The values of rectify.missing_calendar_year.  Matching is case-blind,
@@ -72,6 +73,15 @@ _PG_init(void)
 							   "The reason the audit trail records for the change being made.",
 							   "Set for the length of a call by the rectify functions that take a reason.",
 							   &rectify_reason,
+							   "",
+							   PGC_USERSET,
+							   GUC_NOT_IN_SAMPLE,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("rectify.fact_date",
+							   "The date the audit trail records for the change being made (YYYY-MM-DD); empty means rectify.today().",
+							   "Set for the length of a call by rectify.unassign_unit(), whose removal the audit trigger records.",
+							   &rectify_fact_date,
 							   "",
 							   PGC_USERSET,
 							   GUC_NOT_IN_SAMPLE,

@@ -46,7 +46,32 @@ END $$;
 COMMENT ON FUNCTION rectify.lock_item(bigint) IS
   'locks an item row for a lifecycle change; 42501 if the caller may not see it, P0002 if it does not exist';
 
--- A change must be dated, and not before the item's last status change:
+-- A fact is dated by the day it took effect: a real day, never after the
+-- office's today (it is recorded once it has happened) and never before
+-- the item was assigned.
+CREATE FUNCTION rectify.check_fact_date(it rectify.items, on_date date) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  IF on_date IS NULL OR NOT isfinite(on_date) THEN
+    RAISE EXCEPTION 'the date of a change to item "%" must be a finite date, not %', it.code, coalesce(on_date::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF on_date > rectify.today() THEN
+    RAISE EXCEPTION 'date % of a change to item "%" is after today', on_date, it.code
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = format('Today is %s in the office''s time zone.', rectify.today()),
+            HINT = 'Record a change on or after the day it happened, dated that day.';
+  END IF;
+  IF on_date < it.assigned THEN
+    RAISE EXCEPTION 'date % is before item "%" was assigned (%)', on_date, it.code, it.assigned
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Date the change on or after the day the item was assigned.';
+  END IF;
+END $$;
+COMMENT ON FUNCTION rectify.check_fact_date(rectify.items, date) IS
+  'refuses a change dated after today or before the item was assigned (22023)';
+
+-- A status change must also not precede the item's last status change:
 -- the history reads in order, so a look-back cannot reopen an item on a
 -- day before it was closed.
 CREATE FUNCTION rectify.check_on_date(it rectify.items, on_date date) RETURNS void
@@ -55,24 +80,14 @@ DECLARE
   last_change date;
   last_kind text;
 BEGIN
-  IF on_date IS NULL OR NOT isfinite(on_date) THEN
-    RAISE EXCEPTION 'the date of a change to item "%" must be a finite date, not %', it.code, coalesce(on_date::text, 'NULL')
-      USING ERRCODE = 'invalid_parameter_value';
-  END IF;
-  -- a fact is recorded once it has happened: never after the office's today
-  IF on_date > rectify.today() THEN
-    RAISE EXCEPTION 'date % of a change to item "%" is after today', on_date, it.code
-      USING ERRCODE = 'invalid_parameter_value',
-            DETAIL = format('Today is %s in the office''s time zone.', rectify.today()),
-            HINT = 'Record a change on or after the day it happened, dated that day.';
-  END IF;
+  PERFORM rectify.check_fact_date(it, on_date);
   SELECT e.happened_on, coalesce(e.to_value, e.kind) INTO last_change, last_kind
     FROM rectify.events e
    WHERE e.item_id = it.item_id AND e.kind IN ('registered', 'status', 'sent_back', 'reopened')
    ORDER BY e.happened_on DESC, e.event_id DESC LIMIT 1;
-  IF on_date < greatest(it.assigned, last_change) THEN
+  IF on_date < last_change THEN
     RAISE EXCEPTION 'date % is before the last status change of item "%" (% on %)', on_date, it.code,
-          coalesce(last_kind, 'assigned'), greatest(it.assigned, last_change)
+          last_kind, last_change
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Changes are recorded in order; date this one on or after that day.';
   END IF;
@@ -183,12 +198,14 @@ END $$;
 COMMENT ON FUNCTION rectify.register_item(text, rectify.region, text, text, date, text, text, text, text, text, text, text) IS
   'registers a rectification item; the deadline is given as written in the plan and parsed';
 
-CREATE FUNCTION rectify.assign_unit(item bigint, unit_name text, role text DEFAULT 'primary')
+CREATE FUNCTION rectify.assign_unit(item bigint, unit_name text, role text DEFAULT 'primary',
+                                    on_date date DEFAULT rectify.today())
   RETURNS void
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items := rectify.lock_item(item);
 BEGIN
+  PERFORM rectify.check_fact_date(it, on_date);
   IF role IS NULL OR role NOT IN ('primary', 'lead_supervisor', 'co_supervisor') THEN
     RAISE EXCEPTION 'unknown responsibility role "%"', role
       USING ERRCODE = 'invalid_parameter_value',
@@ -204,11 +221,11 @@ BEGIN
   -- restore copies in add no history
   IF FOUND THEN
     INSERT INTO rectify.events (item_id, happened_on, kind, to_value)
-      VALUES (it.item_id, rectify.today(), 'responsibility_added', assign_unit.role || ': ' || btrim(unit_name));
+      VALUES (it.item_id, on_date, 'responsibility_added', assign_unit.role || ': ' || btrim(unit_name));
   END IF;
 END $$;
-COMMENT ON FUNCTION rectify.assign_unit(bigint, text, text) IS
-  'adds a unit to an item''s responsibility list as primary, lead_supervisor or co_supervisor (in order)';
+COMMENT ON FUNCTION rectify.assign_unit(bigint, text, text, date) IS
+  'adds a unit to an item''s responsibility list as primary, lead_supervisor or co_supervisor (in order), responsible from on_date';
 
 CREATE FUNCTION rectify.add_measure(item bigint, description text, deadline_text text DEFAULT NULL)
   RETURNS bigint
@@ -464,23 +481,38 @@ COMMENT ON FUNCTION rectify.extend_deadline(bigint, rectify.deadline, text, text
   'extends (延期) an open item''s deadline to a later one, recording who approved it and why; returns the new due date';
 
 -- unassign_unit: the way to take a unit off an item's list, with a reason
--- (recorded by the audit trigger on rectify.responsibilities).
-CREATE FUNCTION rectify.unassign_unit(item bigint, unit_name text, role text, reason text)
+-- and the day it stopped being responsible (recorded by the audit trigger
+-- on rectify.responsibilities, which reads both from the call's settings).
+CREATE FUNCTION rectify.unassign_unit(item bigint, unit_name text, role text, reason text,
+                                      on_date date DEFAULT rectify.today())
   RETURNS boolean
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items := rectify.lock_item(item);
+  added date;
 BEGIN
   PERFORM rectify.require_text(reason, 'a reason for removing a responsible unit');
+  PERFORM rectify.check_fact_date(it, on_date);
+  SELECT max(e.happened_on) INTO added FROM rectify.events e
+   WHERE e.item_id = it.item_id AND e.kind = 'responsibility_added'
+     AND e.to_value = unassign_unit.role || ': ' || btrim(unit_name);
+  IF on_date < added THEN
+    RAISE EXCEPTION 'date % is before unit "%" became % of item "%" (%)', on_date, btrim(unit_name),
+          unassign_unit.role, it.code, added
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Date the removal on or after the day the unit was assigned.';
+  END IF;
   PERFORM set_config('rectify.reason', reason, true);
+  PERFORM set_config('rectify.fact_date', on_date::text, true);
   DELETE FROM rectify.responsibilities r USING rectify.units u
    WHERE r.item_id = it.item_id AND r.unit_id = u.unit_id AND u.name = btrim(unit_name)
      AND r.role = unassign_unit.role;
   PERFORM set_config('rectify.reason', '', true);
+  PERFORM set_config('rectify.fact_date', '', true);
   RETURN FOUND;
 END $$;
-COMMENT ON FUNCTION rectify.unassign_unit(bigint, text, text, text) IS
-  'removes a unit from an item''s responsibility list with a reason (recorded); administrators only';
+COMMENT ON FUNCTION rectify.unassign_unit(bigint, text, text, text, date) IS
+  'removes a unit from an item''s responsibility list with a reason, as of on_date (recorded); administrators only';
 
 -- complete_measure: a measure (措施) is done by the units that carry it out:
 -- an officer of one of the item's primary units (主体责任单位), or an

@@ -10,17 +10,20 @@
 -- pg_restore, which copies rows in, adds no history.
 -- ===========================================================================
 
+-- The day is the one unassign_unit was given (rectify.fact_date), else today.
 CREATE FUNCTION rectify.responsibilities_audit() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  on_date date := coalesce(nullif(current_setting('rectify.fact_date'), '')::date, rectify.today());
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     INSERT INTO rectify.events (item_id, happened_on, kind, from_value)
-      SELECT OLD.item_id, rectify.today(), 'responsibility_removed', OLD.role || ': ' || u.name
+      SELECT OLD.item_id, on_date, 'responsibility_removed', OLD.role || ': ' || u.name
         FROM rectify.units u WHERE u.unit_id = OLD.unit_id;
   END IF;
   IF TG_OP = 'UPDATE' THEN
     INSERT INTO rectify.events (item_id, happened_on, kind, to_value)
-      SELECT NEW.item_id, rectify.today(), 'responsibility_added', NEW.role || ': ' || u.name
+      SELECT NEW.item_id, on_date, 'responsibility_added', NEW.role || ': ' || u.name
         FROM rectify.units u WHERE u.unit_id = NEW.unit_id;
   END IF;
   RETURN NULL;
@@ -144,7 +147,7 @@ CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.project_amounts
 CREATE FUNCTION rectify.item_asof(item bigint, asof date)
   RETURNS TABLE (item_id bigint, code text, status rectify.item_status, deadline rectify.deadline,
                  due_date date, progress numeric, escalation_level rectify.escalation_level,
-                 completed_on date, closed_on date)
+                 completed_on date, closed_on date, units text[])
   LANGUAGE plpgsql STABLE SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items;
@@ -162,6 +165,7 @@ BEGIN
   item_id := it.item_id; code := it.code;
   status := 'registered'; deadline := it.original_deadline; due_date := it.original_due_date;
   progress := 0.0000; escalation_level := 'none'; completed_on := NULL; closed_on := NULL;
+  units := '{}';
   FOR e IN SELECT * FROM rectify.events x WHERE x.item_id = item AND x.happened_on <= asof
             ORDER BY x.happened_on, x.event_id LOOP
     CASE e.kind
@@ -179,25 +183,14 @@ BEGIN
         due_date := e.to_value::date;
       WHEN 'escalated', 'escalated_manually', 'escalation_ended' THEN
         escalation_level := e.to_value::rectify.escalation_level;
+      WHEN 'responsibility_added' THEN
+        units := units || e.to_value;
+      WHEN 'responsibility_removed' THEN
+        units := array_remove(units, e.from_value);
       ELSE NULL;
     END CASE;
   END LOOP;
   RETURN NEXT;
 END $$;
 COMMENT ON FUNCTION rectify.item_asof(bigint, date) IS
-  'an item''s status, deadline, due date, progress, escalation level, completion and closing dates as they stood on asof, rebuilt from rectify.events';
-
--- ===========================================================================
--- Batch import of a rectification list.
---
---   CREATE TEMP TABLE stage (LIKE rectify.import_template);
---   \copy stage FROM 'list.csv' WITH (FORMAT csv, HEADER true)
---   SELECT rectify.import_items('stage');
---
--- Every row is checked before anything is loaded; the first bad row rejects
--- the whole batch with its number (the n-th row of the staging table, which
--- after a COPY is line n+1 of a CSV with a header) and the reason.  The load
--- itself runs through register_item and assign_unit in the same statement,
--- so an error there too leaves nothing behind.
--- ===========================================================================
-
+  'an item''s status, deadline, due date, progress, escalation level, completion and closing dates and responsible units ("role: unit") as they stood on asof, rebuilt from rectify.events';

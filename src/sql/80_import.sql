@@ -1,3 +1,17 @@
+-- ===========================================================================
+-- Batch import of a rectification list.
+--
+--   CREATE TEMP TABLE stage (LIKE rectify.import_template);
+--   \copy stage FROM 'list.csv' WITH (FORMAT csv, HEADER true)
+--   SELECT rectify.import_items('stage');
+--
+-- Every row is checked before anything is loaded; the first bad row rejects
+-- the whole batch with its number (the n-th row of the staging table, which
+-- after a COPY is line n+1 of a CSV with a header) and the reason.  The load
+-- itself runs through register_item and assign_unit in the same statement,
+-- so an error there too leaves nothing behind.
+-- ===========================================================================
+
 CREATE TABLE rectify.import_template (
   code text, source text, batch text, region text, category text, assigned text,
   deadline_text text, problem text, target text, primary_units text,
@@ -141,7 +155,7 @@ BEGIN
     FOR role, list IN SELECT * FROM (VALUES ('primary', r.primary_units), ('lead_supervisor', r.lead_supervisors),
                                             ('co_supervisor', r.co_supervisors)) v LOOP
       FOREACH x IN ARRAY coalesce(string_to_array(list, '|'), '{}') LOOP
-        PERFORM rectify.assign_unit(id, btrim(x), role);
+        PERFORM rectify.assign_unit(id, btrim(x), role, rectify.import_date(r.assigned));
       END LOOP;
     END LOOP;
     n := n + 1;
