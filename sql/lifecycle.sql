@@ -70,6 +70,21 @@ SELECT * FROM testkit.try($$reopen(1, NULL, '2022-06-01')$$);
 SELECT * FROM testkit.try($$reopen(1, '反弹', '2022-02-01')$$);
 SELECT reopen(1, '回头看发现渗漏复发', '2022-06-01');
 SELECT code, status, completed_on, closed_on, reopened_count FROM items WHERE item_id = 1;
+-- renewed work with a new deadline: 序时进度 counts from the reopening
+-- (2022-09-15 is 106 of the 213 days from 2022-06-01 to 2022-12-31), in the
+-- ledger, the scoring views and the lag test alike (progress 0.1, so it
+-- lags by the 0.20 threshold once 序时进度 reaches 0.30: 64 days in, on
+-- 2022-08-04)
+SELECT extend_deadline(1, '2022年12月31日', '市整改办', '反弹后重新整改', '2022-06-01');
+SELECT report_progress(1, 0.1, '2022-06-01');
+SELECT d AS asof, l.expected_progress, round(106 / 213.0, 4) AS by_hand
+  FROM unnest('{2022-05-31,2022-06-01,2022-09-15,2022-12-31}'::date[]) d
+  CROSS JOIN LATERAL (SELECT * FROM ledger(d) WHERE item_id = 1) l
+ ORDER BY d;
+SET rectify.asof = '2022-09-15';
+SELECT asof, expected_progress, is_lagging(i, asof) AS lagging, lag_date(i)
+  FROM scored_items s JOIN items i USING (item_id) WHERE item_id = 1;
+RESET rectify.asof;
 SELECT advance(1, 'completed', '2022-07-01');
 SELECT code, status, completed_on, reopened_count FROM items WHERE item_id = 1;
 

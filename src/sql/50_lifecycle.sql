@@ -345,9 +345,23 @@ END $$;
 COMMENT ON FUNCTION rectify.report_progress(bigint, numeric, date, text) IS
   'records the reported progress (0 to 1) of an open item; a first report starts the item';
 
+-- The day an item was last reopened on or before asof.  After a reopening
+-- 序时进度 counts from it, not from the assignment: the renewed work runs
+-- from the reopening to the new due date.  Callers ask only for items with
+-- reopened_count > 0, so the ledger pays nothing for the others.
+CREATE FUNCTION rectify.last_reopened(item bigint, asof date) RETURNS date
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT max(e.happened_on) FROM rectify.events e
+   WHERE e.item_id = last_reopened.item AND e.kind = 'reopened' AND e.happened_on <= last_reopened.asof;
+END;
+COMMENT ON FUNCTION rectify.last_reopened(bigint, date) IS
+  'the day an item was last reopened on or before asof (NULL if never): where its 序时进度 counts from';
+
 -- ledger(asof): the office's view of every item on a date.  序时进度 of a
--- deadline that needs a calendar is computed from the stored due date
--- (expected_progress is IMMUTABLE and cannot read a calendar).
+-- deadline that needs a calendar, or of a reopened item, is computed from
+-- the stored due date (expected_progress is IMMUTABLE and cannot read a
+-- calendar, and counts from the assignment).
 CREATE FUNCTION rectify.ledger(asof date DEFAULT rectify.today())
   RETURNS TABLE (item_id bigint, code text, region rectify.region, category text,
                  source text, status rectify.item_status, deadline rectify.deadline,
@@ -363,7 +377,9 @@ BEGIN ATOMIC
          i.due_date IS DISTINCT FROM i.original_due_date,
          rectify.due_state(i.due_date, i.completed_on, ledger.asof, o.warning_days),
          rectify.due_days_overdue(i.due_date, i.completed_on, ledger.asof),
-         CASE WHEN rectify.needs_calendar(i.deadline)
+         CASE WHEN i.reopened_count > 0 AND rectify.last_reopened(i.item_id, ledger.asof) IS NOT NULL
+              THEN rectify.due_progress(i.due_date, rectify.last_reopened(i.item_id, ledger.asof), ledger.asof)
+              WHEN rectify.needs_calendar(i.deadline)
               THEN rectify.due_progress(i.due_date, i.assigned, ledger.asof)
               ELSE rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days) END,
          i.progress, i.completed_on, i.closed_on,

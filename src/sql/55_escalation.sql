@@ -99,13 +99,17 @@ COMMENT ON FUNCTION rectify.escalation_thresholds(text, text) IS
   'the escalation thresholds for items of this category and source, and which policy row (scope) set each; NULL days: never automatically';
 
 -- Is the item lagging (进度滞后) as of asof: is its progress behind 序时进度
--- by at least the office's lag threshold?
+-- (from the assignment, or the last reopening) by at least the office's lag
+-- threshold?
 CREATE FUNCTION rectify.is_lagging(it rectify.items, asof date)
   RETURNS boolean
   LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
   SELECT coalesce(it.completed_on IS NULL
-                  AND rectify.due_progress(it.due_date, it.assigned, asof)
+                  AND rectify.due_progress(it.due_date,
+                                           coalesce(CASE WHEN it.reopened_count > 0
+                                                         THEN rectify.last_reopened(it.item_id, asof) END,
+                                                    it.assigned), asof)
                       - it.progress >= o.lag_threshold, false)
     FROM rectify.office o;
 END;
@@ -123,6 +127,8 @@ CREATE FUNCTION rectify.lag_date(it rectify.items)
 DECLARE
   o rectify.office;
   due date;
+  start date := coalesce(CASE WHEN it.reopened_count > 0
+                              THEN rectify.last_reopened(it.item_id, 'infinity') END, it.assigned);
   d date;
   steps integer := 0;
 BEGIN
@@ -134,9 +140,9 @@ BEGIN
     RETURN NULL;                      -- 序时进度 never exceeds 1
   END IF;
   due := it.due_date;
-  d := it.assigned + least(greatest(due - it.assigned, 0),
-                           ceil((it.progress + o.lag_threshold) * greatest(due - it.assigned, 0))::integer);
-  WHILE d > it.assigned AND rectify.is_lagging(it, d - 1) AND steps < 10 LOOP
+  d := start + least(greatest(due - start, 0),
+                      ceil((it.progress + o.lag_threshold) * greatest(due - start, 0))::integer);
+  WHILE d > start AND rectify.is_lagging(it, d - 1) AND steps < 10 LOOP
     d := d - 1; steps := steps + 1;
   END LOOP;
   WHILE NOT rectify.is_lagging(it, d) AND steps < 20 LOOP
@@ -540,7 +546,9 @@ BEGIN
     -- overdue reach; a lagging item below notice goes to notice.
     WITH due AS (
       SELECT i.item_id, i.code, i.category, i.source, i.escalation_level, i.due_date,
-             i.assigned, i.progress, i.completed_on
+             coalesce(CASE WHEN i.reopened_count > 0 THEN rectify.last_reopened(i.item_id, asof) END,
+                      i.assigned) AS progress_from,
+             i.progress, i.completed_on
         FROM rectify.items i
        WHERE i.item_id = ANY (candidates[first:first + chunk - 1])
          AND i.escalation_next <= asof AND i.assigned <= asof
@@ -548,7 +556,7 @@ BEGIN
          FOR UPDATE),
     judged AS (
       SELECT d.*, coalesce(t.level, 'none') AS by_days, t.min_days_overdue AS threshold, t.scope,
-             rectify.due_progress(d.due_date, d.assigned, asof) AS expected
+             rectify.due_progress(d.due_date, d.progress_from, asof) AS expected
         FROM (SELECT d.*, rectify.due_days_overdue(d.due_date, d.completed_on, asof) AS days
                 FROM due d
                WHERE d.completed_on IS NULL) d     -- never: completion clears the date

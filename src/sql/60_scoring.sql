@@ -140,7 +140,10 @@ CREATE VIEW rectify.scored_items WITH (security_invoker = false) AS
          coalesce(h.peak_level, 'none') AS peak_level,
          coalesce(h.reopened, 0)::integer AS reopened,
          i.progress,
-         rectify.due_progress(i.due_date, i.assigned, c.asof) AS expected_progress,
+         rectify.due_progress(i.due_date,
+                              coalesce(CASE WHEN i.reopened_count > 0
+                                            THEN rectify.last_reopened(i.item_id, c.asof) END,
+                                       i.assigned), c.asof) AS expected_progress,
          -- immediate_days: the stored due date's, so the score judges the
          -- same due date as the state even if the setting changed since;
          -- a deadline resolved against a calendar is judged by its due date
