@@ -140,21 +140,28 @@ CREATE VIEW rectify.scored_items WITH (security_invoker = false) AS
          coalesce(h.peak_level, 'none') AS peak_level,
          coalesce(h.reopened, 0)::integer AS reopened,
          i.progress,
-         rectify.due_progress(i.due_date,
-                              coalesce(CASE WHEN i.reopened_count > 0
-                                            THEN rectify.last_reopened(i.item_id, c.asof) END,
-                                       i.assigned), c.asof) AS expected_progress,
+         rectify.due_progress(i.due_date, p.progress_from, c.asof) AS expected_progress,
          -- immediate_days: the stored due date's, so the score judges the
          -- same due date as the state even if the setting changed since;
-         -- a deadline resolved against a calendar is judged by its due date
+         -- a deadline resolved against a calendar, or renewed by a
+         -- reopening (序时进度 from the reopening), is judged by its due date
          rectify.item_score(CASE WHEN rectify.needs_calendar(i.deadline)
+                                   OR (p.progress_from <> i.assigned AND i.due_date IS NOT NULL)
                                  THEN rectify.deadline(i.due_date) ELSE i.deadline END,
-                            i.assigned, i.completed_on, c.asof,
+                            p.progress_from, i.completed_on, c.asof,
                             coalesce(h.peak_level, 'none'), i.progress, coalesce(h.reopened, 0)::integer,
                             ROW(c.late_per_day, c.late_floor, c.lag_weight, c.overdue_base, c.overdue_per_day, c.overdue_floor, c.per_level, c.per_reopening)::rectify.score_weights,
                             coalesce(i.due_date - i.assigned, c.immediate_days)) AS score
     FROM rectify.items i
    CROSS JOIN rectify.scoring_context c
+   -- rectify.last_reopened written out: the view reads events as its owner,
+   -- a function called here would read them as the BI reader
+   CROSS JOIN LATERAL (
+      SELECT coalesce(CASE WHEN i.reopened_count > 0
+                           THEN (SELECT max(e.happened_on) FROM rectify.events e
+                                  WHERE e.item_id = i.item_id AND e.kind = 'reopened'
+                                    AND e.happened_on <= c.asof) END,
+                      i.assigned) AS progress_from) p
     LEFT JOIN (
       SELECT e.item_id,
              max(e.to_value::rectify.escalation_level)
