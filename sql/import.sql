@@ -102,6 +102,12 @@ SELECT * FROM testkit.try($$rectify.import_items('stage')$$);
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION ri2_adam;
 SELECT rectify.import_items('stage');
+-- the worked example of docs/time.md: YZ-13 from the sample list changes
+-- hands on 2022-03-01, typed in later; item_asof answers for each day
+SELECT assign_unit(item('YZ-13'), '市生態環境局', 'primary', '2022-03-01');
+SELECT unassign_unit(item('YZ-13'), '各相關縣市區黨委、政府', 'primary', '移交市局办理', '2022-03-01');
+SELECT d, array(SELECT u FROM unnest(a.units) u WHERE u LIKE 'primary:%') AS primary_units
+  FROM unnest('{2022-02-28,2022-03-01}'::date[]) d, LATERAL item_asof(item('YZ-13'), d) a;
 RESET SESSION AUTHORIZATION;
 SELECT code, source, region FROM items WHERE code = 'IM-20';
 REVOKE USAGE ON SCHEMA testkit FROM ri2_adam, ri2_olga;
