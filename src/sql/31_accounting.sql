@@ -288,9 +288,7 @@ BEGIN
     PERFORM rectify.deny('only an administrator or a verifier may verify reduction projects (核查)');
   END IF;
   p := rectify.lock_project(project);
-  IF on_date IS NULL OR NOT isfinite(on_date) THEN
-    RAISE EXCEPTION 'the verification date must be a finite date' USING ERRCODE = 'null_value_not_allowed';
-  END IF;
+  PERFORM rectify.require_date(on_date, 'the verification date', 'Give the day the amount was verified, such as 2022-06-20.');
   IF p.status = 'verified' THEN
     RAISE EXCEPTION 'reduction project "%" was already verified on %', p.code, p.verified_on
       USING ERRCODE = 'check_violation';

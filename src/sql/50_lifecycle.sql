@@ -52,10 +52,7 @@ COMMENT ON FUNCTION rectify.lock_item(bigint) IS
 CREATE FUNCTION rectify.check_fact_date(it rectify.items, on_date date) RETURNS void
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
-  IF on_date IS NULL OR NOT isfinite(on_date) THEN
-    RAISE EXCEPTION 'the date of a change to item "%" must be a finite date, not %', it.code, coalesce(on_date::text, 'NULL')
-      USING ERRCODE = 'invalid_parameter_value';
-  END IF;
+  PERFORM rectify.require_date(on_date, format('the date of a change to item "%s"', it.code), NULL);
   IF on_date > rectify.today() THEN
     RAISE EXCEPTION 'date % of a change to item "%" is after today', on_date, it.code
       USING ERRCODE = 'invalid_parameter_value',
@@ -118,6 +115,26 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.check_not_escalated_after(rectify.items, date) IS
   'refuses a completion dated on or before an escalation step recorded while the item was open (22023)';
+
+-- Raise 22023 unless a date argument is a real day (not NULL, not
+-- ±infinity), quoting it; every function that takes a date says which.
+CREATE FUNCTION rectify.require_date(value date, what text,
+                                     hint text DEFAULT 'Give a date such as 2022-06-20, or omit it for rectify.today().')
+  RETURNS date
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF value IS NOT NULL AND isfinite(value) THEN
+    RETURN value;
+  ELSIF hint IS NULL THEN
+    RAISE EXCEPTION '% must be a finite date, not %', what, coalesce(value::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  ELSE
+    RAISE EXCEPTION '% must be a finite date, not %', what, coalesce(value::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value', HINT = hint;
+  END IF;
+END $$;
+COMMENT ON FUNCTION rectify.require_date(date, text, text) IS
+  'raises 22023 (quoting the value, with the hint) unless a date argument is a finite date; returns it';
 
 -- Raise 22023 unless a required text argument is present.
 CREATE FUNCTION rectify.require_text(value text, what text) RETURNS text

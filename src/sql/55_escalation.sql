@@ -374,11 +374,7 @@ BEGIN
   IF NOT rectify.caller_is('admin') THEN
     PERFORM rectify.deny('only an administrator may take the monthly dispatch');
   END IF;
-  IF asof IS NULL OR NOT isfinite(asof) THEN
-    RAISE EXCEPTION 'dispatch date must be a finite date, not %', coalesce(asof::text, 'NULL')
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give a date such as 2022-06-01, or omit it for rectify.today().';
-  END IF;
+  PERFORM rectify.require_date(asof, 'dispatch date', 'Give a date such as 2022-06-01, or omit it for rectify.today().');
   mon := date_trunc('month', asof)::date;
   PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'dispatch' FOR UPDATE;
   SELECT count(*) AS items, min(s.taken_on) AS taken_on, min(s.taken_at) AS taken_at INTO prev
@@ -513,11 +509,7 @@ BEGIN
   IF NOT rectify.caller_is('admin') THEN
     PERFORM rectify.deny('only an administrator may run rectify.escalate()');
   END IF;
-  IF asof IS NULL OR NOT isfinite(asof) THEN
-    RAISE EXCEPTION 'escalation date must be a finite date, not %', coalesce(asof::text, 'NULL')
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give a date such as 2022-06-20, or omit it for rectify.today().';
-  END IF;
+  PERFORM rectify.require_date(asof, 'escalation date');
   -- Under REPEATABLE READ or SERIALIZABLE the snapshot would predate the
   -- job lock below, and the run could act on what a concurrent run
   -- already did.

@@ -140,33 +140,28 @@ CREATE VIEW rectify.scored_items WITH (security_invoker = false) AS
          coalesce(h.peak_level, 'none') AS peak_level,
          coalesce(h.reopened, 0)::integer AS reopened,
          i.progress,
-         rectify.due_progress(i.due_date, p.progress_from, c.asof) AS expected_progress,
+         -- 序时进度 counts from the last reopening by asof (rectify.last_reopened,
+         -- taken here from the pass over the events that finds the peak level)
+         rectify.due_progress(i.due_date, coalesce(h.last_reopened, i.assigned), c.asof) AS expected_progress,
          -- immediate_days: the stored due date's, so the score judges the
          -- same due date as the state even if the setting changed since;
          -- a deadline resolved against a calendar, or renewed by a
          -- reopening (序时进度 from the reopening), is judged by its due date
          rectify.item_score(CASE WHEN rectify.needs_calendar(i.deadline)
-                                   OR (p.progress_from <> i.assigned AND i.due_date IS NOT NULL)
+                                   OR (h.last_reopened IS NOT NULL AND i.due_date IS NOT NULL)
                                  THEN rectify.deadline(i.due_date) ELSE i.deadline END,
-                            p.progress_from, i.completed_on, c.asof,
+                            coalesce(h.last_reopened, i.assigned), i.completed_on, c.asof,
                             coalesce(h.peak_level, 'none'), i.progress, coalesce(h.reopened, 0)::integer,
                             ROW(c.late_per_day, c.late_floor, c.lag_weight, c.overdue_base, c.overdue_per_day, c.overdue_floor, c.per_level, c.per_reopening)::rectify.score_weights,
                             coalesce(i.due_date - i.assigned, c.immediate_days)) AS score
     FROM rectify.items i
    CROSS JOIN rectify.scoring_context c
-   -- rectify.last_reopened written out: the view reads events as its owner,
-   -- a function called here would read them as the BI reader
-   CROSS JOIN LATERAL (
-      SELECT coalesce(CASE WHEN i.reopened_count > 0
-                           THEN (SELECT max(e.happened_on) FROM rectify.events e
-                                  WHERE e.item_id = i.item_id AND e.kind = 'reopened'
-                                    AND e.happened_on <= c.asof) END,
-                      i.assigned) AS progress_from) p
     LEFT JOIN (
       SELECT e.item_id,
              max(e.to_value::rectify.escalation_level)
                FILTER (WHERE e.kind IN ('escalated', 'escalated_manually')) AS peak_level,
-             count(*) FILTER (WHERE e.kind = 'reopened') AS reopened
+             count(*) FILTER (WHERE e.kind = 'reopened') AS reopened,
+             max(e.happened_on) FILTER (WHERE e.kind = 'reopened') AS last_reopened
         FROM rectify.events e
        WHERE e.happened_on <= (SELECT ec.asof FROM rectify.scoring_context ec)
          AND e.kind IN ('escalated', 'escalated_manually', 'reopened')
@@ -244,12 +239,7 @@ COMMENT ON VIEW rectify.scored_regions IS
 CREATE FUNCTION rectify.check_asof(asof date) RETURNS text
   LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  IF asof IS NULL OR NOT isfinite(asof) THEN
-    RAISE EXCEPTION 'asof must be a finite date, not %', coalesce(asof::text, 'NULL')
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give a date such as 2022-06-20, or omit it for rectify.today().';
-  END IF;
-  RETURN to_char(asof, 'YYYY-MM-DD');
+  RETURN to_char(rectify.require_date(asof, 'asof'), 'YYYY-MM-DD');
 END $$;
 COMMENT ON FUNCTION rectify.check_asof(date) IS
   'raises 22023 for a NULL or infinite asof; returns the date as YYYY-MM-DD for the rectify.asof setting';

@@ -153,11 +153,7 @@ DECLARE
   it rectify.items;
   e rectify.events;
 BEGIN
-  IF asof IS NULL OR NOT isfinite(asof) THEN
-    RAISE EXCEPTION 'the date of item_asof must be a finite date, not %', coalesce(asof::text, 'NULL')
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Give the day to rebuild, such as 2022-06-30.';
-  END IF;
+  PERFORM rectify.require_date(asof, 'the date of item_asof', 'Give the day to rebuild, such as 2022-06-30.');
   SELECT * INTO it FROM rectify.items i WHERE i.item_id = item;
   IF NOT FOUND OR asof < it.assigned THEN
     RETURN;

@@ -926,30 +926,37 @@ roles_ledger_lines() {
 	report roles_read_$rows officer "owner, same rows" ratio_max 1.5 '≤ 1.5× the owner, same rows' true 'direct read of rectify.items as an officer'
 }
 
+# roles_score_lines ROWS: the scorecards and the BI view on the ledger
+# loaded.  They read every item (officers and readers are refused the
+# scorecards, 42501), so administrators and verifiers; on 10M items a
+# scorecard takes about 20 s, so there SLOW_RUNS runs without a warm-up.
+roles_score_lines() {
+	local rows=$1 d="DATE '2024-06-30'" slow=
+	[ "$rows" -gt 1000000 ] && slow=slow:
+	log "roles on $rows items: scorecards and the BI view"
+	compare roles_scores_$rows "$rows" \
+		"${slow}owner=SELECT count(*) FROM rectify.item_scores($d)" \
+		"set(role=rb_adam):${slow}admin=SELECT count(*) FROM rectify.item_scores($d)" \
+		"set(role=rb_vera):${slow}verifier=SELECT count(*) FROM rectify.item_scores($d)"
+	role_lines roles_scores_$rows 'item_scores(D)'
+	compare roles_scorecard_$rows "$rows" \
+		"${slow}owner=SELECT count(*) FROM rectify.unit_scorecard($d)" \
+		"set(role=rb_adam):${slow}admin=SELECT count(*) FROM rectify.unit_scorecard($d)" \
+		"set(role=rb_vera):${slow}verifier=SELECT count(*) FROM rectify.unit_scorecard($d)"
+	role_lines roles_scorecard_$rows 'unit_scorecard(D)'
+	compare roles_bi_$rows "$rows" \
+		"${slow}owner=SELECT count(*) FROM rectify.bi_items" \
+		"set(role=rb_rita):${slow}reader=SELECT count(*) FROM rectify.bi_items"
+	report roles_bi_$rows reader owner ratio_max 1.5 '≤ 1.5× the owner' true 'bi_items as a reader'
+}
+
 bench_roles() {
 	load_ledger "$LEDGER_ROWS" || { skip roles '≤ 1.5× the owner' '--ledger-rows 0'; return 0; }
-	local d="DATE '2024-06-30'"
 	roles_ledger_lines "$LEDGER_ROWS"
+	roles_score_lines "$LEDGER_ROWS"
 	load_ledger "$SMALL_LEDGER_ROWS" || return 0
 	roles_ledger_lines "$SMALL_LEDGER_ROWS"
-	# The scorecards read every item (officers and readers are refused them,
-	# 42501): administrators and verifiers, on the small ledger only (a
-	# scorecard of 10M items takes about 20 s a run).
-	log "roles on $SMALL_LEDGER_ROWS items: scorecards and the BI view"
-	compare roles_scores "$SMALL_LEDGER_ROWS" \
-		"owner=SELECT count(*) FROM rectify.item_scores($d)" \
-		"set(role=rb_adam):admin=SELECT count(*) FROM rectify.item_scores($d)" \
-		"set(role=rb_vera):verifier=SELECT count(*) FROM rectify.item_scores($d)"
-	role_lines roles_scores 'item_scores(D)'
-	compare roles_scorecard "$SMALL_LEDGER_ROWS" \
-		"owner=SELECT count(*) FROM rectify.unit_scorecard($d)" \
-		"set(role=rb_adam):admin=SELECT count(*) FROM rectify.unit_scorecard($d)" \
-		"set(role=rb_vera):verifier=SELECT count(*) FROM rectify.unit_scorecard($d)"
-	role_lines roles_scorecard 'unit_scorecard(D)'
-	compare roles_bi "$SMALL_LEDGER_ROWS" \
-		"owner=SELECT count(*) FROM rectify.bi_items" \
-		"set(role=rb_rita):reader=SELECT count(*) FROM rectify.bi_items"
-	report roles_bi reader owner ratio_max 1.5 '≤ 1.5× the owner' true 'bi_items as a reader'
+	roles_score_lines "$SMALL_LEDGER_ROWS"
 }
 
 bench_unit_scorecard() {
