@@ -78,6 +78,8 @@ SELECT verify_project(2, ARRAY['80 t COD', '9 t NH3-N', '1.5 t SO2', '2 t NOx']:
 \echo :LAST_ERROR_SQLSTATE
 SELECT verify_project(2, NULL, '2023-12-20');
 \echo :LAST_ERROR_SQLSTATE
+SELECT verify_project(2, ARRAY['80 t COD', '9 t NH3-N', '1.5 t SO2', '2 t NOx']::emission[], 'infinity');
+\echo :LAST_ERROR_SQLSTATE
 SELECT code, status, verified_on FROM reduction_projects WHERE project_id = 2;
 SELECT count(verified) AS verified_amounts FROM project_amounts WHERE project_id = 2;
 
