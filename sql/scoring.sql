@@ -138,7 +138,8 @@ SELECT * FROM unit_scorecard('2022-06-30');
 
 -- time travel: the day before the escalation run, levels were lower
 SELECT unit, items, open_overdue, mean_score, max_level, rank, bottom FROM unit_scorecard('2022-06-29');
--- before any item: every unit is empty, nobody is ranked or flagged
+-- before any item: no unit is responsible yet (a responsibility runs from
+-- the day it was given, here the items' assignment), so nobody is ranked
 SELECT count(*) AS units, sum(items) AS items, count(rank) AS ranked, bool_or(bottom) AS any_bottom
   FROM unit_scorecard('2021-12-31');
 -- one ranked unit alone is not "the bottom"

@@ -24,6 +24,7 @@ int			rectify_missing_calendar_year = MISSING_YEAR_WARNING;
 /* rectify.asof, rectify.reason, rectify.fact_date: read from SQL with current_setting() */
 static char *rectify_asof = NULL;
 static char *rectify_reason = NULL;
+static char *rectify_known_at = NULL;
 static char *rectify_fact_date = NULL;
 
 /*
@@ -64,6 +65,15 @@ _PG_init(void)
 							   "The date the scoring views compute as of (YYYY-MM-DD); empty means rectify.today().",
 							   "Set for the length of a call by item_scores(), unit_scorecard() and region_scorecard().",
 							   &rectify_asof,
+							   "",
+							   PGC_USERSET,
+							   GUC_NOT_IN_SAMPLE,
+							   NULL, NULL, NULL);
+
+	DefineCustomStringVariable("rectify.known_at",
+							   "The moment the scoring views answer as known at (a timestamptz); empty means now().",
+							   "Set for the length of a call by item_scores(), unit_scorecard() and region_scorecard().",
+							   &rectify_known_at,
 							   "",
 							   PGC_USERSET,
 							   GUC_NOT_IN_SAMPLE,

@@ -109,13 +109,20 @@ CREATE TABLE rectify.items (
   completed_on date CHECK (completed_on >= assigned),
   closed_on date CHECK (closed_on >= completed_on),
   reopened_count integer NOT NULL DEFAULT 0 CHECK (reopened_count >= 0),
+  last_reopened date,
   escalation_level rectify.escalation_level NOT NULL DEFAULT 'none',
   escalated_on date,
+  peak_level rectify.escalation_level NOT NULL DEFAULT 'none',
   escalation_next date,
   calendar text NOT NULL REFERENCES rectify.calendars,
   calendar_version bigint,
   source_ref text,
   note text,
+  -- the row is the item's state from valid_from on, as recorded at
+  -- recorded_at: a report for an earlier date, or as known before then,
+  -- rebuilds the state from rectify.events (rectify.item_states)
+  valid_from date NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   -- the status and the dates must tell the same story
   CONSTRAINT items_completed_on_matches_status
     CHECK ((status IN ('registered', 'in_progress', 'reopened')) = (completed_on IS NULL)),
@@ -142,6 +149,11 @@ COMMENT ON COLUMN rectify.items.progress IS 'reported progress, 0 to 1';
 COMMENT ON COLUMN rectify.items.completed_on IS '整改完成: the date judged against the deadline';
 COMMENT ON COLUMN rectify.items.closed_on IS '销号: the date the item was filed and closed';
 COMMENT ON COLUMN rectify.items.reopened_count IS 'how many times a look-back reopened the item';
+COMMENT ON COLUMN rectify.items.last_reopened IS 'the day of the last reopening (NULL if never): 序时进度 counts from it';
+COMMENT ON COLUMN rectify.items.peak_level IS 'the highest escalation level the item ever reached (kept after completion)';
+COMMENT ON COLUMN rectify.items.valid_from IS
+  'valid time: the date of the latest fact in this row (the row is the item''s state on every date from it on)';
+COMMENT ON COLUMN rectify.items.recorded_at IS 'recorded time: when the latest fact in this row was recorded';
 COMMENT ON COLUMN rectify.items.escalation_level IS
   'current escalation level (跟踪督办); never lowered while the item is open, back to none when it is completed';
 COMMENT ON COLUMN rectify.items.escalated_on IS 'the asof of the last escalation step';
@@ -173,6 +185,9 @@ CREATE TABLE rectify.measures (
   description text NOT NULL CHECK (btrim(description) <> ''),
   deadline rectify.deadline,
   completed_on date,
+  added_on date NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+  completed_recorded_at timestamptz,
   UNIQUE (item_id, seq),
   -- measure_states() resolves a measure's due date with the IMMUTABLE
   -- functions: refuse a deadline that needs a calendar rather than fail
@@ -183,17 +198,41 @@ CREATE TABLE rectify.measures (
 COMMENT ON TABLE rectify.measures IS '措施清单: numbered measures of an item, each may carry its own deadline';
 COMMENT ON COLUMN rectify.measures.deadline IS 'the measure''s own deadline; NULL means the item''s';
 COMMENT ON COLUMN rectify.measures.completed_on IS 'the date the measure was done';
+COMMENT ON COLUMN rectify.measures.added_on IS 'valid time: the day the measure was added to the plan';
+COMMENT ON COLUMN rectify.measures.recorded_at IS 'recorded time: when the measure was added';
+COMMENT ON COLUMN rectify.measures.completed_recorded_at IS 'recorded time: when its completion was recorded';
 
 CREATE TABLE rectify.responsibilities (
   item_id bigint NOT NULL REFERENCES rectify.items ON DELETE CASCADE,
   unit_id integer NOT NULL REFERENCES rectify.units,
   role text NOT NULL CHECK (role IN ('primary', 'lead_supervisor', 'co_supervisor')),
   seq integer NOT NULL DEFAULT 1 CHECK (seq > 0),
+  since date NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
   PRIMARY KEY (item_id, unit_id, role)
 );
 COMMENT ON TABLE rectify.responsibilities IS
   '责任清单: primary (主体责任单位), lead_supervisor (牵头督导单位; seq 1 organises sign-off), co_supervisor (配合督导单位)';
+COMMENT ON COLUMN rectify.responsibilities.since IS 'valid time: the day the unit became responsible';
+COMMENT ON COLUMN rectify.responsibilities.recorded_at IS 'recorded time: when the assignment was recorded';
 CREATE INDEX responsibilities_unit_idx ON rectify.responsibilities (unit_id, role);
+
+-- Responsibilities that ended (rectify.unassign_unit): the row as it was,
+-- with the day it ended and when that was recorded, so that "who was
+-- responsible on D, as known at K" keeps its answer (rectify.responsibilities_at).
+CREATE TABLE rectify.responsibilities_ended (
+  item_id bigint NOT NULL REFERENCES rectify.items ON DELETE CASCADE,
+  unit_id integer NOT NULL REFERENCES rectify.units,
+  role text NOT NULL,
+  seq integer NOT NULL,
+  since date NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  ended_on date NOT NULL CHECK (ended_on >= since),
+  ended_recorded_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE rectify.responsibilities_ended IS
+  'responsibilities that ended: the unit was responsible from since to the day before ended_on (recorded at ended_recorded_at)';
+CREATE INDEX responsibilities_ended_item_idx ON rectify.responsibilities_ended (item_id);
 
 CREATE TABLE rectify.effects (
   effect_id bigserial PRIMARY KEY,
@@ -217,5 +256,6 @@ SELECT pg_catalog.pg_extension_config_dump('rectify.items_item_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.measures', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.measures_measure_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.responsibilities', '');
+SELECT pg_catalog.pg_extension_config_dump('rectify.responsibilities_ended', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.effects', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.effects_effect_id_seq', '');

@@ -36,6 +36,8 @@ CREATE TABLE rectify.events (
   reason text DEFAULT nullif(pg_catalog.current_setting('rectify.reason', true), ''),
   approved_by text,
   days_overdue integer,
+  -- the due date a deadline_extended or due_date_changed event set
+  due_date date,
   project_id bigint REFERENCES rectify.reduction_projects ON DELETE SET NULL,
   CONSTRAINT events_item_or_project CHECK (item_id IS NOT NULL OR project_id IS NOT NULL)
 );
@@ -46,6 +48,7 @@ COMMENT ON COLUMN rectify.events.recorded_at IS 'when it was written';
 COMMENT ON COLUMN rectify.events.actor IS 'the role that made the change (rectify.caller(): follows SET ROLE)';
 COMMENT ON COLUMN rectify.events.approved_by IS 'who approved a deadline extension';
 COMMENT ON COLUMN rectify.events.days_overdue IS 'days overdue at an escalation step';
+COMMENT ON COLUMN rectify.events.due_date IS 'the due date a deadline extension or a calendar re-resolution set';
 COMMENT ON COLUMN rectify.events.project_id IS 'the reduction project of a project_status or verified_amount event';
 COMMENT ON SEQUENCE rectify.events_event_id_seq IS 'ids of rectify.events, in recording order';
 CREATE INDEX events_item_idx ON rectify.events (item_id, event_id);

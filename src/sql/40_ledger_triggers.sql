@@ -25,6 +25,7 @@ BEGIN
     NEW.calendar := coalesce(NEW.calendar, 'cn');
   END IF;
   NEW.original_deadline := coalesce(NEW.original_deadline, NEW.deadline);
+  NEW.valid_from := coalesce(NEW.valid_from, NEW.assigned);
   IF NEW.due_date IS NULL THEN
     IF rectify.needs_calendar(NEW.deadline) THEN
       NEW.due_date := rectify.resolve_due(NEW.deadline, NEW.assigned, NEW.calendar);
@@ -64,14 +65,16 @@ CREATE FUNCTION rectify.items_guard() RETURNS trigger
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   steps constant text[] := ARRAY['status', 'completed_on', 'closed_on', 'progress', 'reopened_count',
-                                 'escalation_level', 'escalated_on', 'escalation_next'];
+                                 'last_reopened', 'escalation_level', 'escalated_on', 'escalation_next'];
   changed text[];
   part text;
 BEGIN
   IF NOT rectify.caller_is('admin') THEN
     SELECT coalesce(array_agg(n.key ORDER BY n.key), '{}') INTO changed
       FROM jsonb_each(to_jsonb(NEW)) n JOIN jsonb_each(to_jsonb(OLD)) o USING (key)
-     WHERE n.value IS DISTINCT FROM o.value;
+     WHERE n.value IS DISTINCT FROM o.value
+       -- when a fact took effect and was recorded follow the fact
+       AND n.key NOT IN ('valid_from', 'recorded_at');
     IF NEW.status IS DISTINCT FROM OLD.status THEN
       part := rectify.step_role(OLD.status, NEW.status);
       IF NOT changed <@ steps THEN
@@ -104,6 +107,11 @@ BEGIN
               'completed (整改完成): escalation ends');
     NEW.escalation_level := 'none';
   END IF;
+  -- a calendar load corrects a due date: the correction holds from the day
+  -- the due date was set (items_audit records it so), and is known from now
+  IF NEW.due_date IS DISTINCT FROM OLD.due_date AND NEW.deadline = OLD.deadline THEN
+    NEW.recorded_at := pg_catalog.now();
+  END IF;
   NEW.escalation_next := rectify.escalation_next_change(NEW);
   RETURN NEW;
 END $$;
@@ -119,3 +127,20 @@ CREATE TRIGGER items_guard BEFORE UPDATE ON rectify.items
   EXECUTE FUNCTION rectify.items_guard();
 COMMENT ON TRIGGER items_guard ON rectify.items IS
   'checks who may change what and keeps the escalation columns true; escalate()''s own update by an administrator passes without the trigger running';
+
+-- measures_stamp: the moment a measure's completion (or its correction)
+-- was recorded, for reports as known at an earlier moment
+-- (rectify.measure_states).  Named to run after measures_authorize.
+CREATE FUNCTION rectify.measures_stamp() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  NEW.completed_recorded_at := pg_catalog.now();
+  RETURN NEW;
+END $$;
+COMMENT ON FUNCTION rectify.measures_stamp() IS
+  'trigger: records when a measure''s completion date was set or changed (completed_recorded_at)';
+CREATE TRIGGER measures_stamp BEFORE UPDATE OF completed_on ON rectify.measures
+  FOR EACH ROW WHEN (NEW.completed_on IS DISTINCT FROM OLD.completed_on)
+  EXECUTE FUNCTION rectify.measures_stamp();
+COMMENT ON TRIGGER measures_stamp ON rectify.measures IS
+  'stamps completed_recorded_at when completed_on changes';

@@ -116,6 +116,26 @@ END $$;
 COMMENT ON FUNCTION rectify.check_not_escalated_after(rectify.items, date) IS
   'refuses a completion dated on or before an escalation step recorded while the item was open (22023)';
 
+-- Facts of one kind are recorded in the order they took effect, so that
+-- the item's row (the latest of each) and the state rebuilt from the
+-- history for any date (rectify.item_states) tell the same story.
+CREATE FUNCTION rectify.check_in_order(it rectify.items, on_date date, kinds text[], what text)
+  RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  last_on date;
+BEGIN
+  SELECT max(e.happened_on) INTO last_on FROM rectify.events e
+   WHERE e.item_id = it.item_id AND e.kind = ANY (kinds);
+  IF on_date < last_on THEN
+    RAISE EXCEPTION 'date % is before % of item "%" (%)', on_date, what, it.code, last_on
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = format('Facts of one kind are recorded in order; date this one on or after %s.', last_on);
+  END IF;
+END $$;
+COMMENT ON FUNCTION rectify.check_in_order(rectify.items, date, text[], text) IS
+  'refuses a fact dated before the last recorded fact of the same kinds of the item (22023)';
+
 -- Raise 22023 unless a date argument is a real day (not NULL, not
 -- ±infinity), quoting it; every function that takes a date says which.
 CREATE FUNCTION rectify.require_date(value date, what text,
@@ -176,6 +196,7 @@ CREATE FUNCTION rectify.register_item(
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   id bigint;
+  due date;
 BEGIN
   PERFORM rectify.require_text(code, 'item code');
   PERFORM rectify.require_text(problem, 'problem text');
@@ -207,30 +228,32 @@ BEGIN
             register_item.assigned, register_item.category, register_item.source,
             register_item.target, register_item.leader, register_item.batch,
             register_item.source_ref, register_item.note)
-    RETURNING item_id INTO id;
-  INSERT INTO rectify.events (item_id, happened_on, kind, to_value)
-    VALUES (id, register_item.assigned, 'registered', 'registered');
+    RETURNING item_id, items.due_date INTO id, due;
+  INSERT INTO rectify.events (item_id, happened_on, kind, to_value, due_date)
+    VALUES (id, register_item.assigned, 'registered', 'registered', due);
   RETURN id;
 END $$;
 COMMENT ON FUNCTION rectify.register_item(text, rectify.region, text, text, date, text, text, text, text, text, text, text) IS
   'registers a rectification item; the deadline is given as written in the plan and parsed';
 
 CREATE FUNCTION rectify.assign_unit(item bigint, unit_name text, role text DEFAULT 'primary',
-                                    on_date date DEFAULT rectify.today())
+                                    on_date date DEFAULT NULL)
   RETURNS void
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   it rectify.items := rectify.lock_item(item);
 BEGIN
+  -- without a date, the unit is responsible from the assignment (the plan's list)
+  on_date := coalesce(on_date, it.assigned);
   PERFORM rectify.check_fact_date(it, on_date);
   IF role IS NULL OR role NOT IN ('primary', 'lead_supervisor', 'co_supervisor') THEN
     RAISE EXCEPTION 'unknown responsibility role "%"', role
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Roles: primary (主体责任单位), lead_supervisor (牵头督导单位), co_supervisor (配合督导单位).';
   END IF;
-  INSERT INTO rectify.responsibilities AS r (item_id, unit_id, role, seq)
+  INSERT INTO rectify.responsibilities AS r (item_id, unit_id, role, seq, since)
     SELECT it.item_id, rectify.unit(unit_name), assign_unit.role,
-           coalesce(max(r2.seq), 0) + 1
+           coalesce(max(r2.seq), 0) + 1, on_date
       FROM rectify.responsibilities r2
      WHERE r2.item_id = it.item_id AND r2.role = assign_unit.role
     ON CONFLICT DO NOTHING;
@@ -242,9 +265,10 @@ BEGIN
   END IF;
 END $$;
 COMMENT ON FUNCTION rectify.assign_unit(bigint, text, text, date) IS
-  'adds a unit to an item''s responsibility list as primary, lead_supervisor or co_supervisor (in order), responsible from on_date';
+  'adds a unit to an item''s responsibility list as primary, lead_supervisor or co_supervisor (in order), responsible from on_date (default: the item''s assigned date)';
 
-CREATE FUNCTION rectify.add_measure(item bigint, description text, deadline_text text DEFAULT NULL)
+CREATE FUNCTION rectify.add_measure(item bigint, description text, deadline_text text DEFAULT NULL,
+                                    on_date date DEFAULT NULL)
   RETURNS bigint
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
@@ -252,15 +276,18 @@ DECLARE
   id bigint;
 BEGIN
   PERFORM rectify.require_text(description, 'the text of a measure');
-  INSERT INTO rectify.measures (item_id, seq, description, deadline)
+  -- without a date, the measure is part of the plan from the assignment
+  on_date := coalesce(on_date, it.assigned);
+  PERFORM rectify.check_fact_date(it, on_date);
+  INSERT INTO rectify.measures (item_id, seq, description, deadline, added_on)
     SELECT it.item_id, coalesce(max(m.seq), 0) + 1, add_measure.description,
-           add_measure.deadline_text::rectify.deadline
+           add_measure.deadline_text::rectify.deadline, on_date
       FROM rectify.measures m WHERE m.item_id = it.item_id
     RETURNING measure_id INTO id;
   RETURN id;
 END $$;
-COMMENT ON FUNCTION rectify.add_measure(bigint, text, text) IS
-  'adds the next numbered measure to an item, with its own deadline if given';
+COMMENT ON FUNCTION rectify.add_measure(bigint, text, text, date) IS
+  'adds the next numbered measure to an item, with its own deadline if given, in the plan from on_date (default: the item''s assigned date)';
 
 -- advance(item, to_status, on_date, reason): the one door for status
 -- changes.  Sending back (退回) and reopening need a reason.
@@ -316,7 +343,9 @@ BEGIN
                         ELSE i.completed_on END,
     closed_on = CASE WHEN advance.to_status = 'closed' THEN on_date ELSE NULL END,
     progress = CASE WHEN advance.to_status = 'completed' THEN 1 ELSE i.progress END,
-    reopened_count = i.reopened_count + (advance.to_status = 'reopened')::integer
+    reopened_count = i.reopened_count + (advance.to_status = 'reopened')::integer,
+    last_reopened = CASE WHEN advance.to_status = 'reopened' THEN on_date ELSE i.last_reopened END,
+    valid_from = greatest(i.valid_from, on_date), recorded_at = pg_catalog.now()
   WHERE i.item_id = it.item_id;
 
   INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
@@ -351,10 +380,13 @@ BEGIN
             HINT = 'Send the item back (rectify.advance(item, ''in_progress'', ...)) to reopen the work.';
   END IF;
   PERFORM rectify.check_on_date(it, on_date);
+  PERFORM rectify.check_in_order(it, on_date, ARRAY['progress'], 'the last progress report');
   IF it.status = 'registered' AND progress > 0 THEN
     PERFORM rectify.advance(item, 'in_progress', on_date);
   END IF;
-  UPDATE rectify.items i SET progress = round(report_progress.progress, 4) WHERE i.item_id = it.item_id;
+  UPDATE rectify.items i SET progress = round(report_progress.progress, 4),
+    valid_from = greatest(i.valid_from, on_date), recorded_at = pg_catalog.now()
+   WHERE i.item_id = it.item_id;
   INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
     VALUES (it.item_id, on_date, 'progress', it.progress::text, round(progress, 4)::text, note);
   RETURN round(progress, 4);
@@ -362,31 +394,20 @@ END $$;
 COMMENT ON FUNCTION rectify.report_progress(bigint, numeric, date, text) IS
   'records the reported progress (0 to 1) of an open item; a first report starts the item';
 
--- The day an item was last reopened on or before asof.  After a reopening
--- 序时进度 counts from it, not from the assignment: the renewed work runs
--- from the reopening to the new due date.  Callers ask only for items with
--- reopened_count > 0, so the ledger pays nothing for the others.
-CREATE FUNCTION rectify.last_reopened(item bigint, asof date) RETURNS date
-  LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-  SELECT max(e.happened_on) FROM rectify.events e
-   WHERE e.item_id = last_reopened.item AND e.kind = 'reopened' AND e.happened_on <= last_reopened.asof;
-END;
-COMMENT ON FUNCTION rectify.last_reopened(bigint, date) IS
-  'the day an item was last reopened on or before asof (NULL if never): where its 序时进度 counts from';
-
--- ledger(asof): the office's view of every item on a date.  序时进度 of a
--- deadline that needs a calendar, or of a reopened item, is computed from
--- the stored due date (expected_progress is IMMUTABLE and cannot read a
--- calendar, and counts from the assignment).
-CREATE FUNCTION rectify.ledger(asof date DEFAULT rectify.today())
+-- ledger(asof, known_at): the office's view of every item on a date, as
+-- known at a moment (rectify.item_states).  序时进度 of a deadline that
+-- needs a calendar, or of a reopened item, is computed from the due date
+-- (expected_progress is IMMUTABLE and cannot read a calendar, and counts
+-- from the assignment); after a reopening it counts from the reopening.
+CREATE FUNCTION rectify.ledger(asof date DEFAULT rectify.today(),
+                               known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (item_id bigint, code text, region rectify.region, category text,
                  source text, status rectify.item_status, deadline rectify.deadline,
                  assigned date, due_date date, original_due_date date, extended boolean,
                  state rectify.deadline_state, days_overdue integer,
                  expected_progress numeric, progress numeric,
                  completed_on date, closed_on date, closed_within_extension boolean,
-                 primary_units text)
+                 primary_units text, escalation_level rectify.escalation_level)
   LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
   SELECT i.item_id, i.code, i.region, i.category, i.source, i.status, i.deadline,
@@ -394,23 +415,24 @@ BEGIN ATOMIC
          i.due_date IS DISTINCT FROM i.original_due_date,
          rectify.due_state(i.due_date, i.completed_on, ledger.asof, o.warning_days),
          rectify.due_days_overdue(i.due_date, i.completed_on, ledger.asof),
-         CASE WHEN i.reopened_count > 0 AND rectify.last_reopened(i.item_id, ledger.asof) IS NOT NULL
-              THEN rectify.due_progress(i.due_date, rectify.last_reopened(i.item_id, ledger.asof), ledger.asof)
+         CASE WHEN i.last_reopened IS NOT NULL
+              THEN rectify.due_progress(i.due_date, i.last_reopened, ledger.asof)
               WHEN rectify.needs_calendar(i.deadline)
               THEN rectify.due_progress(i.due_date, i.assigned, ledger.asof)
               ELSE rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days) END,
          i.progress, i.completed_on, i.closed_on,
          i.completed_on > i.original_due_date AND i.completed_on <= i.due_date,
          (SELECT string_agg(u.name, '; ' ORDER BY r.seq)
-            FROM rectify.responsibilities r JOIN rectify.units u USING (unit_id)
-           WHERE r.item_id = i.item_id AND r.role = 'primary')
-    FROM rectify.items i CROSS JOIN rectify.office o
-   WHERE i.assigned <= ledger.asof;
+            FROM rectify.responsibilities_at(ledger.asof, ledger.known_at) r JOIN rectify.units u USING (unit_id)
+           WHERE r.item_id = i.item_id AND r.role = 'primary'),
+         i.escalation_level
+    FROM rectify.item_states(ledger.asof, ledger.known_at) i CROSS JOIN rectify.office o;
 END;
-COMMENT ON FUNCTION rectify.ledger(date) IS
-  'every item assigned by asof with its deadline state, days overdue, 序时进度 and primary units as of asof';
+COMMENT ON FUNCTION rectify.ledger(date, timestamptz) IS
+  'every item assigned by asof with its status, progress, deadline state, days overdue, 序时进度, primary units and escalation level as they stood on asof, as known at known_at (default now)';
 
-CREATE FUNCTION rectify.overdue(asof date DEFAULT rectify.today())
+CREATE FUNCTION rectify.overdue(asof date DEFAULT rectify.today(),
+                                known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (item_id bigint, code text, region rectify.region, deadline rectify.deadline,
                  due_date date, days_overdue integer, status rectify.item_status,
                  progress numeric, primary_units text)
@@ -418,7 +440,7 @@ CREATE FUNCTION rectify.overdue(asof date DEFAULT rectify.today())
 BEGIN ATOMIC
   SELECT l.item_id, l.code, l.region, l.deadline, l.due_date, l.days_overdue, l.status,
          l.progress, l.primary_units
-    FROM rectify.ledger(overdue.asof) l
+    FROM rectify.ledger(overdue.asof, overdue.known_at) l
    WHERE l.state = 'overdue'
      -- the same condition in a form an index can use: open at asof
      -- (completed later or not at all) and due before it
@@ -428,7 +450,8 @@ BEGIN ATOMIC
      AND rectify.due_state(NULL, NULL, overdue.asof, 0) = 'ongoing'
    ORDER BY l.days_overdue DESC, l.code;
 END;
-COMMENT ON FUNCTION rectify.overdue(date) IS 'open items past their due date as of asof (逾期), most overdue first';
+COMMENT ON FUNCTION rectify.overdue(date, timestamptz) IS
+  'open items past their due date on asof (逾期) as known at known_at (default now), most overdue first';
 
 -- answers as the caller (row-level security applies)
 CREATE VIEW rectify.open_items WITH (security_invoker = true) AS
@@ -436,7 +459,8 @@ CREATE VIEW rectify.open_items WITH (security_invoker = true) AS
 COMMENT ON VIEW rectify.open_items IS
   'items not yet completed, with their deadline state and days overdue as of rectify.today(); use rectify.ledger(asof) for another date';
 
-CREATE FUNCTION rectify.measure_states(asof date DEFAULT rectify.today())
+CREATE FUNCTION rectify.measure_states(asof date DEFAULT rectify.today(),
+                                       known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (measure_id bigint, item_id bigint, code text, seq integer, description text,
                  deadline rectify.deadline, due_date date, state rectify.deadline_state,
                  item_state rectify.deadline_state)
@@ -446,17 +470,22 @@ BEGIN ATOMIC
          coalesce(m.deadline, i.deadline),
          CASE WHEN m.deadline IS NULL THEN i.due_date
               ELSE rectify.due_date(m.deadline, i.assigned, o.immediate_days) END,
-         -- a measure is done when it is recorded done, not when its item is
+         -- a measure is done when it is recorded done, not when its item
+         -- is; a completion recorded after known_at is not yet known
          CASE WHEN m.deadline IS NULL
-              THEN rectify.due_state(i.due_date, m.completed_on, measure_states.asof, o.warning_days)
-              ELSE rectify.deadline_state(m.deadline, i.assigned, m.completed_on,
+              THEN rectify.due_state(i.due_date, d.completed_on, measure_states.asof, o.warning_days)
+              ELSE rectify.deadline_state(m.deadline, i.assigned, d.completed_on,
                                           measure_states.asof, o.warning_days, o.immediate_days) END,
          rectify.due_state(i.due_date, i.completed_on, measure_states.asof, o.warning_days)
-    FROM rectify.measures m JOIN rectify.items i USING (item_id) CROSS JOIN rectify.office o
-   WHERE i.assigned <= measure_states.asof;
+    FROM rectify.measures m
+    JOIN rectify.item_states(measure_states.asof, measure_states.known_at) i USING (item_id)
+   CROSS JOIN rectify.office o
+   CROSS JOIN LATERAL (SELECT CASE WHEN m.completed_recorded_at <= measure_states.known_at
+                                   THEN m.completed_on END AS completed_on) d
+   WHERE m.added_on <= measure_states.asof AND m.recorded_at <= measure_states.known_at;
 END;
-COMMENT ON FUNCTION rectify.measure_states(date) IS
-  'each measure with its own deadline state beside its item''s, as of asof';
+COMMENT ON FUNCTION rectify.measure_states(date, timestamptz) IS
+  'each measure in the plan on asof with its own deadline state beside its item''s, as known at known_at (default now)';
 
 -- A string body, not BEGIN ATOMIC: "SELECT *" then follows columns that
 -- later versions add to rectify.events.
@@ -488,6 +517,7 @@ BEGIN
       USING ERRCODE = 'check_violation';
   END IF;
   PERFORM rectify.check_on_date(it, on_date);
+  PERFORM rectify.check_in_order(it, on_date, ARRAY['deadline_extended'], 'the last extension');
   -- a relative deadline (30天, 15个工作日, 立行立改) counts from the day the
   -- extension is approved, not from the assignment
   new_due := rectify.resolve_due(new_deadline, on_date, it.calendar, (SELECT immediate_days FROM rectify.office));
@@ -503,11 +533,12 @@ BEGIN
   UPDATE rectify.items i SET deadline = new_deadline, due_date = new_due,
     -- the calendar version a working-day due date was resolved with
     calendar_version = CASE WHEN rectify.needs_calendar(new_deadline)
-                            THEN rectify.calendar_version(it.calendar) ELSE i.calendar_version END
+                            THEN rectify.calendar_version(it.calendar) ELSE i.calendar_version END,
+    valid_from = greatest(i.valid_from, on_date), recorded_at = pg_catalog.now()
    WHERE i.item_id = it.item_id;
-  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, approved_by)
+  INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, approved_by, due_date)
     VALUES (it.item_id, on_date, 'deadline_extended', it.deadline::text, new_deadline::text,
-            extend_deadline.reason, extend_deadline.approved_by);
+            extend_deadline.reason, extend_deadline.approved_by, new_due);
   RETURN new_due;
 END $$;
 COMMENT ON FUNCTION rectify.extend_deadline(bigint, rectify.deadline, text, text, date) IS
@@ -583,9 +614,9 @@ BEGIN
       USING ERRCODE = 'check_violation',
             HINT = 'Reopen the item first (rectify.reopen) if the work goes on.';
   END IF;
-  IF on_date IS NULL OR NOT isfinite(on_date) OR on_date < it.assigned OR on_date > rectify.today() THEN
+  IF on_date IS NULL OR NOT isfinite(on_date) OR on_date < m.added_on OR on_date > rectify.today() THEN
     RAISE EXCEPTION 'the completion date of measure % of item "%" must be a date from % to today, not %',
-                    m.seq, it.code, it.assigned, coalesce(on_date::text, 'NULL')
+                    m.seq, it.code, m.added_on, coalesce(on_date::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Give the day the measure was done, such as 2021-11-30, or omit it for rectify.today().';
   END IF;

@@ -107,9 +107,7 @@ CREATE FUNCTION rectify.is_lagging(it rectify.items, asof date)
 BEGIN ATOMIC
   SELECT coalesce(it.completed_on IS NULL
                   AND rectify.due_progress(it.due_date,
-                                           coalesce(CASE WHEN it.reopened_count > 0
-                                                         THEN rectify.last_reopened(it.item_id, asof) END,
-                                                    it.assigned), asof)
+                                           coalesce(it.last_reopened, it.assigned), asof)
                       - it.progress >= o.lag_threshold, false)
     FROM rectify.office o;
 END;
@@ -127,8 +125,7 @@ CREATE FUNCTION rectify.lag_date(it rectify.items)
 DECLARE
   o rectify.office;
   due date;
-  start date := coalesce(CASE WHEN it.reopened_count > 0
-                              THEN rectify.last_reopened(it.item_id, 'infinity') END, it.assigned);
+  start date := coalesce(it.last_reopened, it.assigned);
   d date;
   steps integer := 0;
 BEGIN
@@ -263,6 +260,8 @@ BEGIN
             HINT = 'Only open items escalate; send the item back or reopen it first.';
   END IF;
   PERFORM rectify.check_on_date(it, on_date);
+  PERFORM rectify.check_in_order(it, on_date, ARRAY['escalated', 'escalated_manually', 'escalation_ended'],
+                                 'the last escalation step');
   IF to_level <= it.escalation_level THEN
     SELECT string_agg(l::text, ', ' ORDER BY l) INTO above
       FROM unnest(enum_range(it.escalation_level, NULL)) AS l WHERE l > it.escalation_level;
@@ -272,7 +271,9 @@ BEGIN
                         ELSE format('Levels above %s: %s.', it.escalation_level, above) END;
   END IF;
   days := rectify.due_days_overdue(it.due_date, it.completed_on, on_date);
-  UPDATE rectify.items i SET escalation_level = to_level, escalated_on = on_date
+  UPDATE rectify.items i SET escalation_level = to_level, escalated_on = on_date,
+    peak_level = greatest(i.peak_level, to_level),
+    valid_from = greatest(i.valid_from, on_date), recorded_at = pg_catalog.now()
    WHERE i.item_id = it.item_id;
   INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, days_overdue)
     VALUES (it.item_id, on_date, 'escalated_manually', it.escalation_level::text, to_level::text,
@@ -394,8 +395,8 @@ BEGIN
          (month, item_id, code, region, status, state, due_date, days_overdue, escalation_level,
           progress, expected_progress, primary_units, taken_on)
   SELECT mon, l.item_id, l.code, l.region, l.status, l.state, l.due_date, l.days_overdue,
-         i.escalation_level, l.progress, l.expected_progress, l.primary_units, asof
-    FROM rectify.ledger(asof) l JOIN rectify.items i USING (item_id)
+         l.escalation_level, l.progress, l.expected_progress, l.primary_units, asof
+    FROM rectify.ledger(asof) l
    WHERE l.completed_on IS NULL;
   GET DIAGNOSTICS n = ROW_COUNT;
   RETURN n;
@@ -529,7 +530,8 @@ BEGIN
   -- however many items a first run on a large ledger finds.
   SELECT array_agg(i.item_id ORDER BY i.item_id) INTO candidates
     FROM rectify.items i
-   WHERE i.escalation_next <= asof AND i.assigned <= asof;
+   WHERE i.escalation_next <= asof AND i.assigned <= asof
+     AND (i.escalated_on IS NULL OR i.escalated_on <= asof);
 
   WHILE first <= coalesce(cardinality(candidates), 0) LOOP
     -- Decide: lock the chunk's items in item order and recheck the
@@ -538,12 +540,12 @@ BEGIN
     -- overdue reach; a lagging item below notice goes to notice.
     WITH due AS (
       SELECT i.item_id, i.code, i.category, i.source, i.escalation_level, i.due_date,
-             coalesce(CASE WHEN i.reopened_count > 0 THEN rectify.last_reopened(i.item_id, asof) END,
-                      i.assigned) AS progress_from,
+             coalesce(i.last_reopened, i.assigned) AS progress_from,
              i.progress, i.completed_on
         FROM rectify.items i
        WHERE i.item_id = ANY (candidates[first:first + chunk - 1])
          AND i.escalation_next <= asof AND i.assigned <= asof
+         AND (i.escalated_on IS NULL OR i.escalated_on <= asof)
        ORDER BY i.item_id
          FOR UPDATE),
     judged AS (
@@ -589,7 +591,9 @@ BEGIN
     -- Setting escalation_next with escalated_on spares the trigger
     -- items_track_escalation its per-row recomputation (see below).
     UPDATE rectify.items i SET escalation_level = s.to_level, escalated_on = asof,
-                               escalation_next = s.next_at
+                               escalation_next = s.next_at,
+                               peak_level = greatest(i.peak_level, s.to_level),
+                               valid_from = greatest(i.valid_from, asof), recorded_at = pg_catalog.now()
       FROM unnest(ids, tos, nexts) AS s(item_id, to_level, next_at)
      WHERE i.item_id = s.item_id;
     WITH written AS (

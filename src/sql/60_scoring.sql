@@ -117,6 +117,8 @@ CREATE VIEW rectify.scoring_context WITH (security_invoker = false) AS
   SELECT (SELECT coalesce(nullif(pg_catalog.current_setting('rectify.asof', true), '')::date,
                           (pg_catalog.now() AT TIME ZONE o.time_zone)::date)
             FROM rectify.office o) AS asof,
+         (SELECT coalesce(nullif(pg_catalog.current_setting('rectify.known_at', true), '')::timestamptz,
+                          pg_catalog.now())) AS known_at,
          (SELECT o.warning_days FROM rectify.office o) AS warning_days,
          (SELECT o.immediate_days FROM rectify.office o) AS immediate_days,
          (SELECT w.late_per_day FROM rectify.score_weights w) AS late_per_day,
@@ -128,51 +130,43 @@ CREATE VIEW rectify.scoring_context WITH (security_invoker = false) AS
          (SELECT w.per_level FROM rectify.score_weights w) AS per_level,
          (SELECT w.per_reopening FROM rectify.score_weights w) AS per_reopening;
 COMMENT ON VIEW rectify.scoring_context IS
-  'internal: the asof of the scoring views (setting rectify.asof, else the office''s today), the office''s settings and the scoring weights';
+  'internal: the asof and known_at of the scoring views (settings rectify.asof and rectify.known_at, else the office''s today and now), the office''s settings and the scoring weights';
 
-CREATE VIEW rectify.scored_items WITH (security_invoker = false) AS
+-- The items as they stood on asof, as known at known_at (rectify.item_states),
+-- with their scores.  It reads as the caller: the scorecards are for
+-- administrators and verifiers, who read every item; the BI views read it
+-- through rectify.bi_scored_items() as the owner.
+CREATE VIEW rectify.scored_items WITH (security_invoker = true) AS
   SELECT i.item_id, i.code, i.source, i.category, i.region, i.status, i.deadline,
          i.assigned, i.due_date, i.completed_on, i.closed_on, c.asof,
          rectify.due_state(i.due_date, i.completed_on, c.asof, c.warning_days) AS state,
          rectify.due_days_overdue(i.due_date, i.completed_on, c.asof)
            AS days_overdue,
          i.escalation_level AS level,
-         coalesce(h.peak_level, 'none') AS peak_level,
-         coalesce(h.reopened, 0)::integer AS reopened,
+         i.peak_level,
+         i.reopened_count AS reopened,
          i.progress,
-         -- 序时进度 counts from the last reopening by asof (rectify.last_reopened,
-         -- taken here from the pass over the events that finds the peak level)
-         rectify.due_progress(i.due_date, coalesce(h.last_reopened, i.assigned), c.asof) AS expected_progress,
+         -- 序时进度 counts from the last reopening by asof
+         rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), c.asof) AS expected_progress,
          -- immediate_days: the stored due date's, so the score judges the
          -- same due date as the state even if the setting changed since;
          -- a deadline resolved against a calendar, or renewed by a
          -- reopening (序时进度 from the reopening), is judged by its due date
          rectify.item_score(CASE WHEN rectify.needs_calendar(i.deadline)
-                                   OR (h.last_reopened IS NOT NULL AND i.due_date IS NOT NULL)
+                                   OR (i.last_reopened IS NOT NULL AND i.due_date IS NOT NULL)
                                  THEN rectify.deadline(i.due_date) ELSE i.deadline END,
-                            coalesce(h.last_reopened, i.assigned), i.completed_on, c.asof,
-                            coalesce(h.peak_level, 'none'), i.progress, coalesce(h.reopened, 0)::integer,
+                            coalesce(i.last_reopened, i.assigned), i.completed_on, c.asof,
+                            i.peak_level, i.progress, i.reopened_count,
                             ROW(c.late_per_day, c.late_floor, c.lag_weight, c.overdue_base, c.overdue_per_day, c.overdue_floor, c.per_level, c.per_reopening)::rectify.score_weights,
                             coalesce(i.due_date - i.assigned, c.immediate_days)) AS score
-    FROM rectify.items i
-   CROSS JOIN rectify.scoring_context c
-    LEFT JOIN (
-      SELECT e.item_id,
-             max(e.to_value::rectify.escalation_level)
-               FILTER (WHERE e.kind IN ('escalated', 'escalated_manually')) AS peak_level,
-             count(*) FILTER (WHERE e.kind = 'reopened') AS reopened,
-             max(e.happened_on) FILTER (WHERE e.kind = 'reopened') AS last_reopened
-        FROM rectify.events e
-       WHERE e.happened_on <= (SELECT ec.asof FROM rectify.scoring_context ec)
-         AND e.kind IN ('escalated', 'escalated_manually', 'reopened')
-       GROUP BY e.item_id) h ON h.item_id = i.item_id
-   WHERE i.assigned <= c.asof;
+    FROM rectify.scoring_context c
+   CROSS JOIN LATERAL rectify.item_states(c.asof, c.known_at) i;
 COMMENT ON VIEW rectify.scored_items IS
-  'internal: every item assigned by the scoring asof with its deadline state, days overdue, the highest escalation level it reached and its reopenings by asof, and its score';
+  'internal: every item assigned by the scoring asof as it stood then (as known at the scoring known_at) with its deadline state, days overdue, the highest escalation level it reached and its reopenings, and its score';
 
 -- Per unit: aggregate the responsibilities by unit_id first and name the
 -- units after (5 thousand rows, not a million).
-CREATE VIEW rectify.scored_units WITH (security_invoker = false) AS
+CREATE VIEW rectify.scored_units WITH (security_invoker = true) AS
   WITH per_unit AS (
     SELECT r.unit_id,
            count(s.item_id)::integer AS items,
@@ -182,7 +176,8 @@ CREATE VIEW rectify.scored_units WITH (security_invoker = false) AS
            round(avg(s.score), 2) AS mean_score,
            max(s.peak_level) AS max_level,
            coalesce(sum(s.reopened), 0)::integer AS reopened
-      FROM rectify.responsibilities r
+      FROM rectify.scoring_context c
+     CROSS JOIN LATERAL rectify.responsibilities_at(c.asof, c.known_at) r
       LEFT JOIN rectify.scored_items s ON s.item_id = r.item_id
      WHERE r.role = 'primary'
      GROUP BY r.unit_id),
@@ -200,7 +195,7 @@ CREATE VIEW rectify.scored_units WITH (security_invoker = false) AS
 COMMENT ON VIEW rectify.scored_units IS
   'internal: the unit scorecard as of the scoring asof (see rectify.unit_scorecard)';
 
-CREATE VIEW rectify.scored_regions WITH (security_invoker = false) AS
+CREATE VIEW rectify.scored_regions WITH (security_invoker = true) AS
   WITH per_region AS (
     SELECT lv.level, lv.code,
            count(*)::integer AS items,
@@ -235,30 +230,43 @@ CREATE VIEW rectify.scored_regions WITH (security_invoker = false) AS
 COMMENT ON VIEW rectify.scored_regions IS
   'internal: the region scorecards of every level (province, prefecture, county) as of the scoring asof (see rectify.region_scorecard)';
 
--- 22023 for a NULL or infinite asof; returns it as ISO text for the setting.
-CREATE FUNCTION rectify.check_asof(asof date) RETURNS text
-  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+-- The scoring views answer for the moment in the settings rectify.asof and
+-- rectify.known_at: set them for the length of a call (22023 for a NULL or
+-- infinite asof, or a NULL known_at).
+CREATE FUNCTION rectify.set_scoring_time(asof date, known_at timestamptz) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  RETURN to_char(rectify.require_date(asof, 'asof'), 'YYYY-MM-DD');
+  PERFORM set_config('rectify.asof', to_char(rectify.require_date(asof, 'asof'), 'YYYY-MM-DD'), true);
+  IF known_at IS NULL THEN
+    RAISE EXCEPTION 'known_at must not be NULL'
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the moment to answer as known at, such as ''2024-04-01 09:00+08'', or omit it for now().';
+  END IF;
+  -- UTC and ISO, whatever the session's DateStyle and time zone
+  PERFORM set_config('rectify.known_at',
+                     CASE WHEN isfinite(known_at)
+                          THEN to_char(known_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                          ELSE known_at::text END, true);
 END $$;
-COMMENT ON FUNCTION rectify.check_asof(date) IS
-  'raises 22023 for a NULL or infinite asof; returns the date as YYYY-MM-DD for the rectify.asof setting';
+COMMENT ON FUNCTION rectify.set_scoring_time(date, timestamptz) IS
+  'internal: sets rectify.asof and rectify.known_at for the scoring views for the rest of the transaction or call; 22023 for a NULL or infinite asof or a NULL known_at';
 
-CREATE FUNCTION rectify.item_scores(asof date DEFAULT rectify.today())
+CREATE FUNCTION rectify.item_scores(asof date DEFAULT rectify.today(),
+                                    known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (item_id bigint, code text, region rectify.region, status rectify.item_status,
                  state rectify.deadline_state, due_date date, days_overdue integer,
                  level rectify.escalation_level, peak_level rectify.escalation_level,
                  reopened integer, progress numeric, expected_progress numeric, score numeric)
   LANGUAGE plpgsql STABLE
-  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' AS $$
+  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' SET rectify.known_at = '' AS $$
 BEGIN
-  PERFORM set_config('rectify.asof', rectify.check_asof(asof), true);
+  PERFORM rectify.set_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.item_id, s.code, s.region, s.status, s.state, s.due_date, s.days_overdue,
            s.level, s.peak_level, s.reopened, s.progress, s.expected_progress, s.score
       FROM rectify.scored_items s ORDER BY s.item_id;
 END $$;
-COMMENT ON FUNCTION rectify.item_scores(date) IS
+COMMENT ON FUNCTION rectify.item_scores(date, timestamptz) IS
   'every item assigned by asof with its state, days overdue, current and highest escalation level reached, reopenings by asof and rectify.item_score with the office''s weights';
 
 -- The asof of the scoring views is a parameter the planner cannot see, so
@@ -267,31 +275,33 @@ COMMENT ON FUNCTION rectify.item_scores(date) IS
 -- 1.3 to 1.5 times slower here than merging the three in item_id order,
 -- which the primary keys already give.  The two scorecards plan without
 -- hash joins (one is still used where nothing else can do).
-CREATE FUNCTION rectify.unit_scorecard(asof date DEFAULT rectify.today())
+CREATE FUNCTION rectify.unit_scorecard(asof date DEFAULT rectify.today(),
+                                       known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (unit_id integer, unit text, unit_region rectify.region, items integer,
                  closed integer, closed_on_time integer, open_overdue integer,
                  on_time_rate numeric, mean_score numeric, max_level rectify.escalation_level,
                  reopened integer, rank integer, bottom boolean)
   LANGUAGE plpgsql STABLE
-  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = ''
+  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' SET rectify.known_at = ''
   SET enable_hashjoin = off AS $$
 BEGIN
-  PERFORM set_config('rectify.asof', rectify.check_asof(asof), true);
+  PERFORM rectify.set_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.unit_id, s.unit, s.unit_region, s.items, s.closed, s.closed_on_time, s.open_overdue,
            s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom
       FROM rectify.scored_units s ORDER BY s.rank NULLS LAST, s.unit;
 END $$;
-COMMENT ON FUNCTION rectify.unit_scorecard(date) IS
+COMMENT ON FUNCTION rectify.unit_scorecard(date, timestamptz) IS
   '考核: one row per primary responsible unit as of asof: items, closed, closed on time, open overdue, on-time rate = closed_on_time / (closed + open_overdue) (NULL when 0), mean item score, highest level reached, reopenings, rank (1 = best, ties share a rank) and bottom (the last rank, when there are two ranks or more); units whose items all come later have 0 items and no rank';
 
-CREATE FUNCTION rectify.region_scorecard(asof date DEFAULT rectify.today(), level text DEFAULT 'prefecture')
+CREATE FUNCTION rectify.region_scorecard(asof date DEFAULT rectify.today(), level text DEFAULT 'prefecture',
+                                         known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (region rectify.region, region_name text, items integer, closed integer,
                  closed_on_time integer, open_overdue integer, on_time_rate numeric,
                  mean_score numeric, max_level rectify.escalation_level, reopened integer,
                  rank integer, bottom boolean)
   LANGUAGE plpgsql STABLE
-  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = ''
+  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' SET rectify.known_at = ''
   SET enable_hashjoin = off AS $$
 BEGIN
   IF level IS NULL OR level NOT IN ('province', 'prefecture', 'county') THEN
@@ -299,7 +309,7 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Levels are province, prefecture and county.';
   END IF;
-  PERFORM set_config('rectify.asof', rectify.check_asof(asof), true);
+  PERFORM rectify.set_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.region, s.region_name, s.items, s.closed, s.closed_on_time, s.open_overdue,
            s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom
@@ -307,7 +317,7 @@ BEGIN
      WHERE s.level = region_scorecard.level
      ORDER BY s.rank, s.region;
 END $$;
-COMMENT ON FUNCTION rectify.region_scorecard(date, text) IS
+COMMENT ON FUNCTION rectify.region_scorecard(date, text, timestamptz) IS
   '考核 by region as of asof: the unit scorecard''s columns, each item counted once in the region of the given level (province, prefecture or county) that contains it; items registered above that level are left out';
 
 -- ------------------------------------------------------------------

@@ -24,6 +24,11 @@ CREATE POLICY responsibilities_read_all ON rectify.responsibilities FOR SELECT
   TO rectify_admin, rectify_verifier USING (true);
 CREATE POLICY responsibilities_read_own ON rectify.responsibilities FOR SELECT TO rectify_officer
   USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
+ALTER TABLE rectify.responsibilities_ended ENABLE ROW LEVEL SECURITY;
+CREATE POLICY responsibilities_ended_read_all ON rectify.responsibilities_ended FOR SELECT
+  TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY responsibilities_ended_read_own ON rectify.responsibilities_ended FOR SELECT TO rectify_officer
+  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
 
 ALTER TABLE rectify.effects ENABLE ROW LEVEL SECURITY;
 CREATE POLICY effects_read_all ON rectify.effects FOR SELECT TO rectify_verifier USING (true);

@@ -20,6 +20,11 @@ BEGIN
     INSERT INTO rectify.events (item_id, happened_on, kind, from_value)
       SELECT OLD.item_id, on_date, 'responsibility_removed', OLD.role || ': ' || u.name
         FROM rectify.units u WHERE u.unit_id = OLD.unit_id;
+    -- the list as it stood before keeps its answer (rectify.responsibilities_at);
+    -- a row removed on the day it began was never in force
+    INSERT INTO rectify.responsibilities_ended (item_id, unit_id, role, seq, since, recorded_at, ended_on)
+      SELECT OLD.item_id, OLD.unit_id, OLD.role, OLD.seq, OLD.since, OLD.recorded_at, on_date
+       WHERE on_date > OLD.since;
   END IF;
   IF TG_OP = 'UPDATE' THEN
     INSERT INTO rectify.events (item_id, happened_on, kind, to_value)
@@ -50,9 +55,15 @@ BEGIN
     END IF;
   END LOOP;
   IF NEW.due_date IS DISTINCT FROM OLD.due_date AND NEW.deadline = OLD.deadline THEN
-    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
-      VALUES (NEW.item_id, rectify.today(), 'due_date_changed', OLD.due_date::text, NEW.due_date::text,
-              format('calendar %s version %s', NEW.calendar, NEW.calendar_version));
+    -- a correction of the due date the item had from its registration or
+    -- last extension: dated that day, recorded now
+    INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason, due_date)
+      VALUES (NEW.item_id,
+              coalesce((SELECT max(e.happened_on) FROM rectify.events e
+                         WHERE e.item_id = NEW.item_id AND e.kind IN ('registered', 'deadline_extended')),
+                       NEW.assigned),
+              'due_date_changed', OLD.due_date::text, NEW.due_date::text,
+              format('calendar %s version %s', NEW.calendar, NEW.calendar_version), NEW.due_date);
   END IF;
   RETURN NULL;
 END $$;
@@ -141,52 +152,29 @@ CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.reduction_projects
   FOR EACH ROW EXECUTE FUNCTION rectify.projects_audit();
 CREATE TRIGGER projects_audit AFTER UPDATE ON rectify.project_amounts
   FOR EACH ROW EXECUTE FUNCTION rectify.projects_audit();
--- item_asof(item, asof): the lifecycle fields of an item as they stood at
--- the end of day asof, rebuilt from rectify.events alone (in the order the
--- events took effect: happened_on, then recording order).
-CREATE FUNCTION rectify.item_asof(item bigint, asof date)
+-- item_asof(item, asof, known_at): one item as it stood at the end of day
+-- asof, as known at known_at (rectify.item_states), with its responsible
+-- units then.
+CREATE FUNCTION rectify.item_asof(item bigint, asof date, known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (item_id bigint, code text, status rectify.item_status, deadline rectify.deadline,
                  due_date date, progress numeric, escalation_level rectify.escalation_level,
                  completed_on date, closed_on date, units text[])
   LANGUAGE plpgsql STABLE SET search_path = pg_catalog, rectify, pg_temp AS $$
-DECLARE
-  it rectify.items;
-  e rectify.events;
 BEGIN
   PERFORM rectify.require_date(asof, 'the date of item_asof', 'Give the day to rebuild, such as 2022-06-30.');
-  SELECT * INTO it FROM rectify.items i WHERE i.item_id = item;
-  IF NOT FOUND OR asof < it.assigned THEN
-    RETURN;
+  IF known_at IS NULL THEN
+    RAISE EXCEPTION 'known_at must not be NULL'
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give the moment to answer as known at, or omit it for now().';
   END IF;
-  item_id := it.item_id; code := it.code;
-  status := 'registered'; deadline := it.original_deadline; due_date := it.original_due_date;
-  progress := 0.0000; escalation_level := 'none'; completed_on := NULL; closed_on := NULL;
-  units := '{}';
-  FOR e IN SELECT * FROM rectify.events x WHERE x.item_id = item AND x.happened_on <= asof
-            ORDER BY x.happened_on, x.event_id LOOP
-    CASE e.kind
-      WHEN 'status', 'sent_back', 'reopened' THEN
-        status := e.to_value::rectify.item_status;
-        IF status = 'completed' THEN completed_on := e.happened_on; progress := 1.0000; END IF;
-        IF status IN ('in_progress', 'reopened') THEN completed_on := NULL; END IF;
-        closed_on := CASE WHEN status = 'closed' THEN e.happened_on END;
-      WHEN 'progress' THEN
-        progress := e.to_value::numeric;
-      WHEN 'deadline_extended' THEN
-        deadline := e.to_value::rectify.deadline;
-        due_date := rectify.resolve_due(deadline, it.assigned, it.calendar, (SELECT o.immediate_days FROM rectify.office o));
-      WHEN 'due_date_changed' THEN
-        due_date := e.to_value::date;
-      WHEN 'escalated', 'escalated_manually', 'escalation_ended' THEN
-        escalation_level := e.to_value::rectify.escalation_level;
-      WHEN 'responsibility_added' THEN
-        units := units || e.to_value;
-      WHEN 'responsibility_removed' THEN
-        units := array_remove(units, e.from_value);
-      ELSE NULL;
-    END CASE;
-  END LOOP;
-  RETURN NEXT;
+  RETURN QUERY
+    SELECT s.item_id, s.code, s.status, s.deadline, s.due_date, s.progress, s.escalation_level,
+           s.completed_on, s.closed_on,
+           coalesce((SELECT array_agg(r.role || ': ' || u.name ORDER BY r.role DESC, r.seq)
+                       FROM rectify.responsibilities_at(asof, known_at) r JOIN rectify.units u USING (unit_id)
+                      WHERE r.item_id = s.item_id), '{}')
+      FROM rectify.item_states(asof, known_at) s
+     WHERE s.item_id = item_asof.item;
 END $$;
-COMMENT ON FUNCTION rectify.item_asof(bigint, date) IS
-  'an item''s status, deadline, due date, progress, escalation level, completion and closing dates and responsible units ("role: unit") as they stood on asof, rebuilt from rectify.events';
+COMMENT ON FUNCTION rectify.item_asof(bigint, date, timestamptz) IS
+  'an item''s status, deadline, due date, progress, escalation level, completion and closing dates and responsible units ("role: unit") as they stood on asof, as known at known_at (default now)';

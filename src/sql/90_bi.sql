@@ -7,6 +7,45 @@
 -- session shows another day.
 -- ------------------------------------------------------------------
 
+-- The scoring views read as the caller (rectify.item_states applies
+-- row-level security), and a reader may read no table: the BI views read
+-- them through these functions, which run as the owner.  Only the parts
+-- that see every item may execute them.
+CREATE FUNCTION rectify.bi_scored_items() RETURNS SETOF rectify.scored_items
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp
+  AS $$ SELECT * FROM rectify.scored_items $$;
+COMMENT ON FUNCTION rectify.bi_scored_items() IS
+  'internal: rectify.scored_items read as the owner, for the BI views';
+CREATE FUNCTION rectify.bi_scored_units() RETURNS SETOF rectify.scored_units
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp SET enable_hashjoin = off
+  AS $$ SELECT * FROM rectify.scored_units $$;
+COMMENT ON FUNCTION rectify.bi_scored_units() IS
+  'internal: rectify.scored_units read as the owner, for the BI views';
+CREATE FUNCTION rectify.bi_scored_regions() RETURNS SETOF rectify.scored_regions
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp SET enable_hashjoin = off
+  AS $$ SELECT * FROM rectify.scored_regions $$;
+COMMENT ON FUNCTION rectify.bi_scored_regions() IS
+  'internal: rectify.scored_regions read as the owner, for the BI views';
+-- each item's primary units and lead supervisors on the scoring asof
+CREATE FUNCTION rectify.bi_item_units()
+  RETURNS TABLE (item_id bigint, primary_units text, lead_supervisors text)
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp
+  AS $$
+  SELECT r.item_id,
+         string_agg(u.name, '; ' ORDER BY r.seq) FILTER (WHERE r.role = 'primary'),
+         string_agg(u.name, '; ' ORDER BY r.seq) FILTER (WHERE r.role = 'lead_supervisor')
+    FROM rectify.scoring_context c
+   CROSS JOIN LATERAL rectify.responsibilities_at(c.asof, c.known_at) r
+    JOIN rectify.units u USING (unit_id)
+   GROUP BY r.item_id
+$$;
+COMMENT ON FUNCTION rectify.bi_item_units() IS
+  'internal: each item''s primary units and lead supervisors on the scoring asof, read as the owner, for rectify.bi_items';
+REVOKE EXECUTE ON FUNCTION rectify.bi_scored_items(), rectify.bi_scored_units(), rectify.bi_scored_regions(),
+                           rectify.bi_item_units() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rectify.bi_scored_items(), rectify.bi_scored_units(), rectify.bi_scored_regions(),
+                          rectify.bi_item_units() TO rectify_reader, rectify_admin, rectify_verifier;
+
 CREATE VIEW rectify.bi_items WITH (security_invoker = false) AS
   SELECT s.item_id, s.code, s.source, s.category, s.asof,
          s.region::text AS region_code,
@@ -20,34 +59,29 @@ CREATE VIEW rectify.bi_items WITH (security_invoker = false) AS
          s.status::text AS status, s.deadline::text AS deadline, s.assigned, s.due_date,
          s.state::text AS state, s.days_overdue, s.level::text AS escalation_level,
          s.peak_level::text AS peak_level, s.reopened, s.progress, s.expected_progress, s.score,
-         s.completed_on, s.closed_on,
-         (SELECT string_agg(u.name, '; ' ORDER BY r.seq) FROM rectify.responsibilities r
-            JOIN rectify.units u USING (unit_id)
-           WHERE r.item_id = s.item_id AND r.role = 'primary') AS primary_units,
-         (SELECT string_agg(u.name, '; ' ORDER BY r.seq) FROM rectify.responsibilities r
-            JOIN rectify.units u USING (unit_id)
-           WHERE r.item_id = s.item_id AND r.role = 'lead_supervisor') AS lead_supervisors
-    FROM rectify.scored_items s;
+         s.completed_on, s.closed_on, u.primary_units, u.lead_supervisors
+    FROM rectify.bi_scored_items() s
+    LEFT JOIN rectify.bi_item_units() u USING (item_id);
 COMMENT ON VIEW rectify.bi_items IS
-  'BI: one row per item assigned by asof (rectify.today(), or the session setting rectify.asof): region and unit names, status, deadline, due date, deadline state, days overdue, escalation level now and highest reached, reopenings, progress, 序时进度, score';
+  'BI: one row per item assigned by asof (rectify.today(), or the session setting rectify.asof; as known at rectify.known_at, default now), as it stood then: region and unit names, status, deadline, due date, deadline state, days overdue, escalation level then and highest reached, reopenings, progress, 序时进度, score';
 
 CREATE VIEW rectify.bi_unit_scorecard WITH (security_invoker = false) AS
   SELECT (SELECT c.asof FROM rectify.scoring_context c) AS asof,
          s.unit_id, s.unit, s.unit_region::text AS unit_region, s.items, s.closed, s.closed_on_time,
          s.open_overdue, s.on_time_rate, s.mean_score, s.max_level::text AS max_level,
          s.reopened, s.rank, s.bottom
-    FROM rectify.scored_units s;
+    FROM rectify.bi_scored_units() s;
 COMMENT ON VIEW rectify.bi_unit_scorecard IS
-  'BI: rectify.unit_scorecard as of rectify.today() (or the session setting rectify.asof), one row per primary responsible unit';
+  'BI: rectify.unit_scorecard as of rectify.today() (or the session setting rectify.asof; as known at rectify.known_at, default now), one row per primary responsible unit';
 
 CREATE VIEW rectify.bi_region_scorecard WITH (security_invoker = false) AS
   SELECT (SELECT c.asof FROM rectify.scoring_context c) AS asof,
          s.level, s.region::text AS region_code, s.region_name, s.items, s.closed,
          s.closed_on_time, s.open_overdue, s.on_time_rate, s.mean_score, s.max_level::text AS max_level,
          s.reopened, s.rank, s.bottom
-    FROM rectify.scored_regions s;
+    FROM rectify.bi_scored_regions() s;
 COMMENT ON VIEW rectify.bi_region_scorecard IS
-  'BI: rectify.region_scorecard at every level (province, prefecture, county) as of rectify.today() (or the session setting rectify.asof), one row per level and region';
+  'BI: rectify.region_scorecard at every level (province, prefecture, county) as of rectify.today() (or the session setting rectify.asof; as known at rectify.known_at, default now), one row per level and region';
 
 CREATE VIEW rectify.bi_dispatch_monthly WITH (security_invoker = false) AS
   SELECT s.month,

@@ -27,7 +27,8 @@ END $$;
 GRANT USAGE ON SCHEMA rectify TO rectify_admin, rectify_officer, rectify_verifier, rectify_reader;
 -- every working part reads the ledger (row-level security filters it) and
 -- the office's configuration
-GRANT SELECT ON rectify.items, rectify.measures, rectify.responsibilities, rectify.effects,
+GRANT SELECT ON rectify.items, rectify.measures, rectify.responsibilities,
+                rectify.responsibilities_ended, rectify.effects,
                 rectify.events, rectify.units, rectify.transitions, rectify.officer_units,
                 rectify.role_names, rectify.office, rectify.open_items, rectify.settings,
                 rectify.escalation_ladder, rectify.escalation_policy, rectify.calendars,

@@ -66,6 +66,9 @@
 #   workdays         add_workdays / workdays_between, 1M calls, vs day-by-day
 #                    PL/pgSQL references run on --ref-calls calls, scaled
 #   unit_scorecard   rectify.unit_scorecard on the small ledger (1M items)
+#   time_travel      unit_scorecard, ledger and overdue for a past date
+#                    (2024-03-31) against bench.asof(), on the small ledger,
+#                    as a verifier and an administrator
 #   escalate         escalate(asof) on the small ledger and on the large one
 #                    with the same number of items (1 % of the small ledger)
 #                    newly overdue on asof; each run a fresh session, rolled
@@ -99,7 +102,7 @@ JIT=off
 KEEP=
 PORT=54340
 ONLY=
-ALL_MEASUREMENTS="deadline_state due_state parse item_score emission_sum workdays unit_scorecard escalate overdue roles"
+ALL_MEASUREMENTS="deadline_state due_state parse item_score emission_sum workdays unit_scorecard time_travel escalate overdue roles"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -333,7 +336,7 @@ INSERT INTO rectify.items (item_id, code, source, batch, region, category, probl
                            leader, deadline, deadline_text, assigned, due_date,
                            original_deadline, original_due_date, status, progress,
                            completed_on, closed_on, reopened_count,
-                           escalation_level, escalation_next, calendar)
+                           escalation_level, escalation_next, calendar, valid_from)
   SELECT i, 'B' || lpad(i::text, 9, '0'), source, batch, region::rectify.region, category,
          problem, target, leader, deadline_text::rectify.deadline, deadline_text, assigned,
          due_date, deadline_text::rectify.deadline, due_date, status::rectify.item_status,
@@ -348,7 +351,7 @@ INSERT INTO rectify.items (item_id, code, source, batch, region, category, probl
                     WHEN 'listed_supervision' THEN due_date + 60 WHEN 'summons' THEN due_date + 90
                     WHEN 'approval_freeze' THEN due_date + 120 END
          END,
-         'cn'
+         'cn', assigned
     FROM (SELECT g.*,
                  CASE WHEN g.completed_on IS NOT NULL OR g.due_date IS NULL THEN 'none'
                       WHEN bench.asof() - g.due_date >= 120 THEN 'accountability'
@@ -365,8 +368,8 @@ INSERT INTO rectify.items (item_id, code, source, batch, region, category, probl
 SELECT setval('rectify.items_item_id_seq', $n) AS item_id_seq \gset
 INSERT INTO rectify.units (name, region)
   SELECT DISTINCT region::text || ' 生态环境局', region FROM rectify.items;
-INSERT INTO rectify.responsibilities (item_id, unit_id, role)
-  SELECT i.item_id, u.unit_id, 'primary' FROM rectify.items i JOIN rectify.units u USING (region);
+INSERT INTO rectify.responsibilities (item_id, unit_id, role, since)
+  SELECT i.item_id, u.unit_id, 'primary', i.assigned FROM rectify.items i JOIN rectify.units u USING (region);
 -- The history the scorecards read: an 'escalated' event for every step of
 -- the built-in ladder an item passed by bench.asof() (closed late items
 -- too: they were escalated while late), on the day it passed it; lagging
@@ -387,9 +390,38 @@ INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, re
   UNION ALL
   SELECT i.item_id, least(i.assigned + 60, bench.asof()), 'reopened', 'closed', 'reopened', 'bench history', NULL
     FROM rectify.items i WHERE i.status = 'reopened';
+-- The lifecycle the items' rows stand at, as the functions would have
+-- recorded it: the completion and the sign-off step reached (escalation
+-- ends on completion), the latest progress report of an open item and its
+-- start, dated between its assignment and bench.asof().  Then each row's
+-- valid_from, highest level and last reopening from its history, as the
+-- functions keep them (rectify.item_states reads them).
+INSERT INTO rectify.events (item_id, happened_on, kind, from_value, to_value, reason)
+  SELECT i.item_id, i.completed_on, 'status', 'in_progress', 'completed', 'bench history'
+    FROM rectify.items i WHERE i.completed_on IS NOT NULL
+  UNION ALL
+  SELECT i.item_id, i.completed_on, 'escalation_ended', 'notice', 'none', 'bench history'
+    FROM rectify.items i WHERE i.completed_on IS NOT NULL AND i.completed_on > i.due_date
+  UNION ALL
+  SELECT i.item_id, coalesce(i.closed_on, i.completed_on), 'status', 'completed', i.status::text, 'bench history'
+    FROM rectify.items i WHERE i.completed_on IS NOT NULL AND i.status <> 'completed'
+  UNION ALL
+  SELECT i.item_id, least(bench.asof(), i.assigned + (i.item_id % 90)::integer), 'status', 'registered', 'in_progress', 'bench history'
+    FROM rectify.items i WHERE i.status = 'in_progress'
+  UNION ALL
+  SELECT i.item_id, least(bench.asof(), i.assigned + (i.item_id % 90)::integer), 'progress', '0', i.progress::text, 'bench history'
+    FROM rectify.items i WHERE i.completed_on IS NULL AND i.progress > 0;
+UPDATE rectify.items i SET valid_from = greatest(i.assigned, h.valid_from), peak_level = coalesce(h.peak, 'none'),
+                           last_reopened = h.last_reopened
+  FROM (SELECT e.item_id, max(e.happened_on) AS valid_from,
+               max(e.to_value::rectify.escalation_level) FILTER (WHERE e.kind = 'escalated') AS peak,
+               max(e.happened_on) FILTER (WHERE e.kind = 'reopened') AS last_reopened
+          FROM rectify.events e GROUP BY e.item_id) h
+ WHERE h.item_id = i.item_id;
 SELECT def FROM saved_indexes \gexec
 COMMIT;
-VACUUM ANALYZE rectify.items, rectify.units, rectify.responsibilities, rectify.events;
+VACUUM (FULL, ANALYZE) rectify.items;
+VACUUM ANALYZE rectify.units, rectify.responsibilities, rectify.events;
 CHECKPOINT;
 SQL
 	# (called as "load_ledger || ...", where set -e does not apply)
@@ -970,6 +1002,32 @@ bench_unit_scorecard() {
 	compare unit_scorecard "$SMALL_LEDGER_ROWS" \
 		"rectify=SELECT count(*) FROM rectify.unit_scorecard('2024-06-30')"
 	report unit_scorecard rectify '' ms_max 3000 '≤ 3 s' true 'unit_scorecard'
+}
+
+# time_travel: the reports for a past date (the end of the quarter before
+# bench.asof(), rebuilt from the history where an item changed since)
+# against the same reports for bench.asof(), as the roles that read them.
+bench_time_travel() {
+	have_function item_states || { skip time_travel '≤ 1.5× today' 'rectify.item_states does not exist yet'; return 0; }
+	load_ledger "$SMALL_LEDGER_ROWS" || { skip time_travel '≤ 1.5× today' '--small-ledger-rows 0'; return 0; }
+	roles_setup
+	local now="DATE '2024-06-30'" past="DATE '2024-03-31'" changed
+	changed=$(psql_q "SELECT count(*) FROM rectify.items WHERE assigned <= $past AND valid_from > $past")
+	note "time_travel: $changed of $(psql_q "SELECT count(*) FROM rectify.items WHERE assigned <= '2024-03-31'") items assigned by 2024-03-31 changed after it (rebuilt from their events)"
+	log "time travel on $SMALL_LEDGER_ROWS items"
+	compare tt_scorecard "$SMALL_LEDGER_ROWS" \
+		"set(role=rb_vera):today=SELECT count(*) FROM rectify.unit_scorecard($now)" \
+		"set(role=rb_vera):past=SELECT count(*) FROM rectify.unit_scorecard($past)"
+	report tt_scorecard past today ratio_max 1.5 '≤ 1.5× today' true 'unit_scorecard(2024-03-31) vs (2024-06-30), verifier'
+	report tt_scorecard past '' ms_max 3000 '≤ 3 s' true 'unit_scorecard(2024-03-31), verifier, time'
+	compare tt_ledger "$SMALL_LEDGER_ROWS" \
+		"set(role=rb_adam):today=SELECT count(*) FROM rectify.ledger($now)" \
+		"set(role=rb_adam):past=SELECT count(*) FROM rectify.ledger($past)"
+	report tt_ledger past today ratio_max 1.5 '≤ 1.5× today' true 'ledger(2024-03-31) vs (2024-06-30), admin'
+	compare tt_overdue "$SMALL_LEDGER_ROWS" \
+		"set(role=rb_adam):today=SELECT count(*) FROM rectify.overdue($now)" \
+		"set(role=rb_adam):past=SELECT count(*) FROM rectify.overdue($past)"
+	report tt_overdue past today ratio_max 1.5 '≤ 1.5× today' true 'overdue(2024-03-31) vs (2024-06-30), admin'
 }
 
 # ---------------------------------------------------------------------------

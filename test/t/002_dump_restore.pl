@@ -36,6 +36,8 @@ SELECT rectify.assign_unit(i, '保定市人民政府', 'primary') FROM generate_
 SELECT rectify.assign_unit(2, '保定市住房和城乡建设局', 'primary');
 SELECT rectify.assign_unit(2, '保定市生态环境局', 'lead_supervisor');
 SELECT rectify.assign_unit(2, '河北省生态环境厅', 'co_supervisor');
+-- a responsibility that ended: the dump keeps who was responsible when
+SELECT rectify.unassign_unit(2, '河北省生态环境厅', 'co_supervisor', '调整督导分工', '2022-03-01');
 SELECT rectify.add_measure(1, '煤场全封闭', '2021年10月');
 SELECT rectify.add_measure(1, '安装喷淋抑尘设施');
 SELECT rectify.add_measure(2, '新建污水管网12公里', '2022-06-30');
@@ -139,6 +141,12 @@ sub digest
 	}
 	$d{ledger} = $node->safe_psql($db, q{
 		SELECT md5(string_agg(l::text, E'\n' ORDER BY l.code)) FROM rectify.ledger('2022-12-01') l});
+	# the state of past days, rebuilt from the dated facts (valid and
+	# recorded time come back with the rows)
+	$d{past_states} = $node->safe_psql($db, q{
+		SELECT md5(string_agg(l::text, E'\n' ORDER BY d, l.code))
+		  FROM unnest('{2021-06-01,2021-09-30,2022-02-28,2022-06-30}'::date[]) d,
+		       LATERAL rectify.ledger(d) l});
 	$d{reduction_progress} = $node->safe_psql($db, q{
 		SELECT md5(string_agg(r::text, E'\n' ORDER BY r::text)) FROM rectify.reduction_progress(2023) r});
 	$d{indicator_attainment} = $node->safe_psql($db, q{
