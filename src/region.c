@@ -98,6 +98,25 @@ region_at_level(Region r, RegionLevel level)
 }
 
 /*
+ * region_error: the one way a code or text is refused: with error_ok return
+ * false (the caller probes), else raise sqlstate with the message (made by
+ * the caller), the detail (none if NULL) and the hint.
+ */
+static bool
+region_error(bool error_ok, int sqlstate, const char *message,
+			 const char *detail, const char *hint)
+{
+	if (error_ok)
+		return false;
+	ereport(ERROR,
+			(errcode(sqlstate),
+			 errmsg("%s", message),
+			 detail ? errdetail("%s", detail) : 0,
+			 errhint("%s", hint)));
+	pg_unreachable();
+}
+
+/*
  * region_valid: does a number in 0..999999 name a code we accept?  Shared by
  * text input, binary input and the integer cast so all three accept exactly
  * the same set.  Errors are 22023: the value is well formed but names no
@@ -109,27 +128,17 @@ region_valid(int32 code, bool error_ok)
 	int			province = code / 10000;
 
 	if (!province_known[province])
-	{
-		if (error_ok)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown province code %02d in region \"%06d\"",
-						province, code),
-				 errdetail("The first two digits of a GB/T 2260 code must name one of the 34 province-level divisions (11 to 82)."),
-				 errhint("Use a code such as \"130000\" (Hebei) or \"130600\" (Baoding).")));
-	}
+		return region_error(error_ok, ERRCODE_INVALID_PARAMETER_VALUE,
+							psprintf("unknown province code %02d in region \"%06d\"",
+									 province, code),
+							"The first two digits of a GB/T 2260 code must name one of the 34 province-level divisions (11 to 82).",
+							"Use a code such as \"130000\" (Hebei) or \"130600\" (Baoding).");
 	if (code / 100 % 100 == 0 && code % 100 != 0)
-	{
-		if (error_ok)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("region \"%06d\" has a county part but no prefecture part",
-						code),
-				 errdetail("In a GB/T 2260 county-level code the third and fourth digits are not 00."),
-				 errhint("Province-administered counties use prefecture part 90, as in \"429004\".")));
-	}
+		return region_error(error_ok, ERRCODE_INVALID_PARAMETER_VALUE,
+							psprintf("region \"%06d\" has a county part but no prefecture part",
+									 code),
+							"In a GB/T 2260 county-level code the third and fourth digits are not 00.",
+							"Province-administered counties use prefecture part 90, as in \"429004\".");
 	return true;
 }
 
@@ -157,15 +166,11 @@ parse_region(const char *str, bool error_ok, Region *result)
 		p++;
 
 	if (ndigits != 6 || *p != '\0')
-	{
-		if (error_ok)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type rectify.region: \"%s\"",
-						str),
-				 errhint("A region is a six-digit GB/T 2260 code such as \"130600\".")));
-	}
+		return region_error(error_ok, ERRCODE_INVALID_TEXT_REPRESENTATION,
+							psprintf("invalid input syntax for type rectify.region: \"%s\"",
+									 str),
+							NULL,
+							"A region is a six-digit GB/T 2260 code such as \"130600\".");
 	if (!region_valid(code, error_ok))
 		return false;
 	*result = code;
