@@ -420,9 +420,11 @@ Datum
 emission_out(PG_FUNCTION_ARGS)
 {
 	Emission   *e = PG_GETARG_EMISSION_P(0);
+	char	   *tonnes = tonnes_string(e->grams);
+	char	   *result = psprintf("%s t %s", tonnes, pollutant_name(e->pollutant));
 
-	PG_RETURN_CSTRING(psprintf("%s t %s", tonnes_string(e->grams),
-							   pollutant_name(e->pollutant)));
+	pfree(tonnes);
+	PG_RETURN_CSTRING(result);
 }
 
 /*
