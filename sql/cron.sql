@@ -106,12 +106,9 @@ SELECT (testkit.attempt($$SELECT rectify.dispatch(NULL)$$)).*;
 -- pg_cron in another database: a function there cannot reach it, so
 -- the error gives the exact calls to run in the cron database.
 -- ------------------------------------------------------------------
-SELECT current_database() AS home \gset
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS rectify_cron_elsewhere;
-CREATE DATABASE rectify_cron_elsewhere TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C';
-RESET client_min_messages;
-\c rectify_cron_elsewhere
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set own_db rectify_cron_elsewhere
+\i :abs_srcdir/test/own-database.sql
 SET search_path = public, rectify;
 CREATE EXTENSION rectify;
 \set VERBOSITY default

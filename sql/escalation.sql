@@ -2,17 +2,13 @@
 -- escalation, closing, time travel, notification payloads, bad input.
 -- It runs in a database of its own, so that items made by other tests
 -- never show up in escalate()'s output.
-SELECT current_database() AS home \gset
-SET client_min_messages = warning;
-DROP DATABASE IF EXISTS rectify_escalation;
-CREATE DATABASE rectify_escalation TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C';
-RESET client_min_messages;
-\c rectify_escalation
+\getenv abs_srcdir PG_ABS_SRCDIR
+\set own_db rectify_escalation
+\i :abs_srcdir/test/own-database.sql
 SET DateStyle = ISO;
 SET search_path = public, rectify;
 
 -- this database's own testkit (testkit.attempt below)
-\getenv abs_srcdir PG_ABS_SRCDIR
 \i :abs_srcdir/test/testkit.sql
 
 -- ------------------------------------------------------------------

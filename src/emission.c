@@ -357,25 +357,25 @@ parse_emission(const char *str, bool error_ok, Emission *result)
 }
 
 /*
- * Append `grams` as tonnes, trailing zeros trimmed: "12.5", "-0.000001",
- * "32000".  Uses the magnitude so that the int64 minimum prints too.
+ * `grams` as tonnes, trailing zeros trimmed: "12.5", "-0.000001", "32000"
+ * (palloc'd).  Uses the magnitude so that the int64 minimum prints too.
+ * The text output and rectify.tonnes() both print through here.
  */
-static void
-append_tonnes(StringInfo buf, int64 grams)
+static char *
+tonnes_string(int64 grams)
 {
 	uint64		mag = grams < 0 ? (uint64) 0 - (uint64) grams : (uint64) grams;
 	uint64		frac = mag % GRAMS_PER_TONNE;
 	char		digits[8];
 	int			len;
 
-	appendStringInfo(buf, "%s" UINT64_FORMAT, grams < 0 ? "-" : "",
-					 mag / GRAMS_PER_TONNE);
 	if (frac == 0)
-		return;
+		return psprintf("%s" UINT64_FORMAT, grams < 0 ? "-" : "", mag / GRAMS_PER_TONNE);
 	snprintf(digits, sizeof(digits), "%06d", (int) frac);
 	for (len = 6; digits[len - 1] == '0'; len--)
 		;
-	appendStringInfo(buf, ".%.*s", len, digits);
+	return psprintf("%s" UINT64_FORMAT ".%.*s", grams < 0 ? "-" : "",
+					mag / GRAMS_PER_TONNE, len, digits);
 }
 
 /* Canonical name of a valid pollutant code. */
@@ -420,12 +420,11 @@ Datum
 emission_out(PG_FUNCTION_ARGS)
 {
 	Emission   *e = PG_GETARG_EMISSION_P(0);
-	StringInfoData buf;
+	char	   *tonnes = tonnes_string(e->grams);
+	char	   *result = psprintf("%s t %s", tonnes, pollutant_name(e->pollutant));
 
-	initStringInfo(&buf);
-	append_tonnes(&buf, e->grams);
-	appendStringInfo(&buf, " t %s", pollutant_name(e->pollutant));
-	PG_RETURN_CSTRING(buf.data);
+	pfree(tonnes);
+	PG_RETURN_CSTRING(result);
 }
 
 /*
@@ -546,12 +545,8 @@ PG_FUNCTION_INFO_V1(emission_tonnes);
 Datum
 emission_tonnes(PG_FUNCTION_ARGS)
 {
-	Emission   *e = PG_GETARG_EMISSION_P(0);
-	StringInfoData buf;
-
-	initStringInfo(&buf);
-	append_tonnes(&buf, e->grams);
-	PG_RETURN_DATUM(DirectFunctionCall3(numeric_in, CStringGetDatum(buf.data),
+	PG_RETURN_DATUM(DirectFunctionCall3(numeric_in,
+										CStringGetDatum(tonnes_string(PG_GETARG_EMISSION_P(0)->grams)),
 										ObjectIdGetDatum(InvalidOid),
 										Int32GetDatum(-1)));
 }

@@ -97,6 +97,53 @@ region_at_level(Region r, RegionLevel level)
 	return r / region_levels[level].unit * region_levels[level].unit;
 }
 
+/* Why a text or a code is refused: the three errors of region_refuse(). */
+typedef enum RegionRefusal
+{
+	RR_SYNTAX,					/* not six digits (text input only) */
+	RR_PROVINCE,				/* no such province-level division */
+	RR_NO_PREFECTURE			/* a county part without a prefecture part */
+} RegionRefusal;
+
+/*
+ * region_refuse: the one place a text or code is refused: with error_ok
+ * return false (the caller probes), else raise the refusal's error for str
+ * (text input) or code.
+ */
+static bool
+region_refuse(RegionRefusal why, bool error_ok, const char *str, int32 code)
+{
+	if (error_ok)
+		return false;
+	switch (why)
+	{
+		case RR_SYNTAX:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid input syntax for type rectify.region: \"%s\"",
+							str),
+					 errhint("A region is a six-digit GB/T 2260 code such as \"130600\".")));
+			break;
+		case RR_PROVINCE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown province code %02d in region \"%06d\"",
+							code / 10000, code),
+					 errdetail("The first two digits of a GB/T 2260 code must name one of the 34 province-level divisions (11 to 82)."),
+					 errhint("Use a code such as \"130000\" (Hebei) or \"130600\" (Baoding).")));
+			break;
+		case RR_NO_PREFECTURE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("region \"%06d\" has a county part but no prefecture part",
+							code),
+					 errdetail("In a GB/T 2260 county-level code the third and fourth digits are not 00."),
+					 errhint("Province-administered counties use prefecture part 90, as in \"429004\".")));
+			break;
+	}
+	pg_unreachable();
+}
+
 /*
  * region_valid: does a number in 0..999999 name a code we accept?  Shared by
  * text input, binary input and the integer cast so all three accept exactly
@@ -106,30 +153,10 @@ region_at_level(Region r, RegionLevel level)
 static bool
 region_valid(int32 code, bool error_ok)
 {
-	int			province = code / 10000;
-
-	if (!province_known[province])
-	{
-		if (error_ok)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown province code %02d in region \"%06d\"",
-						province, code),
-				 errdetail("The first two digits of a GB/T 2260 code must name one of the 34 province-level divisions (11 to 82)."),
-				 errhint("Use a code such as \"130000\" (Hebei) or \"130600\" (Baoding).")));
-	}
+	if (!province_known[code / 10000])
+		return region_refuse(RR_PROVINCE, error_ok, NULL, code);
 	if (code / 100 % 100 == 0 && code % 100 != 0)
-	{
-		if (error_ok)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("region \"%06d\" has a county part but no prefecture part",
-						code),
-				 errdetail("In a GB/T 2260 county-level code the third and fourth digits are not 00."),
-				 errhint("Province-administered counties use prefecture part 90, as in \"429004\".")));
-	}
+		return region_refuse(RR_NO_PREFECTURE, error_ok, NULL, code);
 	return true;
 }
 
@@ -157,15 +184,7 @@ parse_region(const char *str, bool error_ok, Region *result)
 		p++;
 
 	if (ndigits != 6 || *p != '\0')
-	{
-		if (error_ok)
-			return false;
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type rectify.region: \"%s\"",
-						str),
-				 errhint("A region is a six-digit GB/T 2260 code such as \"130600\".")));
-	}
+		return region_refuse(RR_SYNTAX, error_ok, str, code);
 	if (!region_valid(code, error_ok))
 		return false;
 	*result = code;

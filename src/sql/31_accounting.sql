@@ -88,14 +88,12 @@ CREATE TABLE rectify.emission_increments (
 COMMENT ON TABLE rectify.emission_increments IS
   'new emission increments (新增量) from growth in a region and year, which offset verified reductions';
 
-CREATE TABLE rectify.reduction_targets (
-  region rectify.region NOT NULL,
-  year integer NOT NULL CHECK (year BETWEEN 1949 AND 9999),
-  pollutant text GENERATED ALWAYS AS (rectify.pollutant(amount)) STORED,
-  amount rectify.emission NOT NULL CHECK (rectify.grams(amount) >= 0),
-  note text,
-  PRIMARY KEY (region, year, pollutant)
-);
+-- Targets have the very shape of increments: the same columns, checks and
+-- key.  LIKE copies the checks under the increments' names; they get this
+-- table's own names, as a table defined on its own would have.
+CREATE TABLE rectify.reduction_targets (LIKE rectify.emission_increments INCLUDING ALL);
+ALTER TABLE rectify.reduction_targets RENAME CONSTRAINT emission_increments_year_check TO reduction_targets_year_check;
+ALTER TABLE rectify.reduction_targets RENAME CONSTRAINT emission_increments_amount_check TO reduction_targets_amount_check;
 COMMENT ON TABLE rectify.reduction_targets IS
   'net reduction targets (减排目标) per region, year and pollutant';
 

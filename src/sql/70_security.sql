@@ -8,45 +8,48 @@
 -- ---------------------------------------------------------------------------
 
 ALTER TABLE rectify.items ENABLE ROW LEVEL SECURITY;
-CREATE POLICY items_read_all ON rectify.items FOR SELECT TO rectify_admin, rectify_verifier USING (true);
-CREATE POLICY items_read_own ON rectify.items FOR SELECT TO rectify_officer
-  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
-CREATE POLICY items_admin_update ON rectify.items FOR UPDATE TO rectify_admin USING (true) WITH CHECK (true);
-
 ALTER TABLE rectify.measures ENABLE ROW LEVEL SECURITY;
-CREATE POLICY measures_read_all ON rectify.measures FOR SELECT TO rectify_admin, rectify_verifier USING (true);
-CREATE POLICY measures_read_own ON rectify.measures FOR SELECT TO rectify_officer
-  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
-CREATE POLICY measures_admin_update ON rectify.measures FOR UPDATE TO rectify_admin USING (true) WITH CHECK (true);
-
 ALTER TABLE rectify.responsibilities ENABLE ROW LEVEL SECURITY;
-CREATE POLICY responsibilities_read_all ON rectify.responsibilities FOR SELECT
-  TO rectify_admin, rectify_verifier USING (true);
-CREATE POLICY responsibilities_read_own ON rectify.responsibilities FOR SELECT TO rectify_officer
-  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
 ALTER TABLE rectify.responsibilities_ended ENABLE ROW LEVEL SECURITY;
-CREATE POLICY responsibilities_ended_read_all ON rectify.responsibilities_ended FOR SELECT
-  TO rectify_admin, rectify_verifier USING (true);
-CREATE POLICY responsibilities_ended_read_own ON rectify.responsibilities_ended FOR SELECT TO rectify_officer
-  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
-
 ALTER TABLE rectify.effects ENABLE ROW LEVEL SECURITY;
-CREATE POLICY effects_read_all ON rectify.effects FOR SELECT TO rectify_verifier USING (true);
-CREATE POLICY effects_read_own ON rectify.effects FOR SELECT TO rectify_officer
-  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
-CREATE POLICY effects_admin_write ON rectify.effects FOR ALL TO rectify_admin USING (true) WITH CHECK (true);
-
--- the history of reduction projects without an item: administrators and
--- verifiers only
 ALTER TABLE rectify.events ENABLE ROW LEVEL SECURITY;
-CREATE POLICY events_read_all ON rectify.events FOR SELECT TO rectify_admin, rectify_verifier USING (true);
-CREATE POLICY events_read_own ON rectify.events FOR SELECT TO rectify_officer
-  USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]));
-
 ALTER TABLE rectify.officer_units ENABLE ROW LEVEL SECURITY;
+
+-- Every row: administrators and verifiers read it (effects: verifiers,
+-- administrators through their write policy below; officer bindings:
+-- administrators).  Only they read the events of reduction projects
+-- without an item.
+CREATE POLICY items_read_all ON rectify.items FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY measures_read_all ON rectify.measures FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY responsibilities_read_all ON rectify.responsibilities FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY responsibilities_ended_read_all ON rectify.responsibilities_ended FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY events_read_all ON rectify.events FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY effects_read_all ON rectify.effects FOR SELECT TO rectify_verifier USING (true);
 CREATE POLICY officer_units_read_all ON rectify.officer_units FOR SELECT TO rectify_admin USING (true);
+
+-- An officer: the rows of its items, one predicate for the six tables
+-- keyed by item_id (policies items_read_own, measures_read_own,
+-- responsibilities_read_own, responsibilities_ended_read_own,
+-- effects_read_own, events_read_own) ...
+DO $$
+DECLARE
+  t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['items', 'measures', 'responsibilities', 'responsibilities_ended', 'effects', 'events'] LOOP
+    EXECUTE format('CREATE POLICY %I ON rectify.%I FOR SELECT TO rectify_officer
+                      USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]))',
+                   t || '_read_own', t);
+  END LOOP;
+END $$;
+-- ... and its own unit bindings.
 CREATE POLICY officer_units_read_own ON rectify.officer_units FOR SELECT TO rectify_officer
   USING (unit_id = ANY ((SELECT rectify.caller_unit_ids())::integer[]));
+
+-- Writing: administrators update items and measures (what else they may
+-- write is in their grants) and write effects.
+CREATE POLICY items_admin_update ON rectify.items FOR UPDATE TO rectify_admin USING (true) WITH CHECK (true);
+CREATE POLICY measures_admin_update ON rectify.measures FOR UPDATE TO rectify_admin USING (true) WITH CHECK (true);
+CREATE POLICY effects_admin_write ON rectify.effects FOR ALL TO rectify_admin USING (true) WITH CHECK (true);
 
 -- ---------------------------------------------------------------------------
 -- setup_roles and bind_officer.

@@ -833,30 +833,23 @@ CREATE FUNCTION bench.ref_is_workday(t date) RETURNS boolean
 LANGUAGE sql STABLE AS $$
   SELECT coalesce((SELECT NOT e.is_off FROM bench.ref_exc e WHERE e.day = t), extract(isodow FROM t) < 6)
 $$;
+-- the walk both references take, a day at a time from d: until n working
+-- days are counted (stop NULL), or until the day stop (n NULL); the day
+-- reached and the working days counted
+CREATE FUNCTION bench.ref_walk(d date, n integer, stop date, OUT t date, OUT k integer)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  t := d;
+  k := 0;
+  WHILE CASE WHEN stop IS NULL THEN k < n ELSE t < stop END LOOP
+    t := t + 1;
+    k := k + bench.ref_is_workday(t)::integer;
+  END LOOP;
+END $$;
 CREATE FUNCTION bench.ref_add_workdays(d date, n integer) RETURNS date
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  t date := d;
-  k integer := 0;
-BEGIN
-  WHILE k < n LOOP
-    t := t + 1;
-    k := k + bench.ref_is_workday(t)::integer;
-  END LOOP;
-  RETURN t;
-END $$;
+LANGUAGE sql STABLE AS $$ SELECT (bench.ref_walk(d, n, NULL)).t $$;
 CREATE FUNCTION bench.ref_workdays_between(a date, b date) RETURNS integer
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-  t date := a;
-  k integer := 0;
-BEGIN
-  WHILE t < b LOOP
-    t := t + 1;
-    k := k + bench.ref_is_workday(t)::integer;
-  END LOOP;
-  RETURN k;
-END $$;
+LANGUAGE sql STABLE AS $$ SELECT (bench.ref_walk(a, NULL, b)).k $$;
 SQL
 	psql_f <<SQL
 CREATE UNLOGGED TABLE bench.wd_calls AS

@@ -142,37 +142,25 @@ json_string(const char *p, Buf *out)
 			continue;
 		}
 		p++;
-		switch (*p)
+		if (*p == 'u')
 		{
-			case 'n':
-				buf_addc(out, '\n');
-				break;
-			case 't':
-				buf_addc(out, '\t');
-				break;
-			case 'r':
-				buf_addc(out, '\r');
-				break;
-			case 'b':
-				buf_addc(out, '\b');
-				break;
-			case 'f':
-				buf_addc(out, '\f');
-				break;
-			case 'u':
-				{
-					unsigned	cp = 0;
+			unsigned	cp = 0;
 
-					if (sscanf(p + 1, "%4x", &cp) != 1)
-						return 0;
-					p += 4;
-					/* seeds only escape control characters */
-					if (cp < 0x80)
-						buf_addc(out, (char) cp);
-					break;
-				}
-			default:
-				buf_addc(out, *p);
+			if (sscanf(p + 1, "%4x", &cp) != 1)
+				return 0;
+			p += 4;
+			/* seeds only escape control characters */
+			if (cp < 0x80)
+				buf_addc(out, (char) cp);
+		}
+		else
+		{
+			/* \n \t \r \b \f stand for a control character, others for themselves */
+			static const char named[] = "ntrbf";
+			static const char controls[] = "\n\t\r\b\f";
+			const char *e = *p ? strchr(named, *p) : NULL;
+
+			buf_addc(out, e ? controls[e - named] : *p);
 		}
 		p++;
 	}
