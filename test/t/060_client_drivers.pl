@@ -51,10 +51,11 @@ run_client('jdbc',
 	  '127.0.0.1', $port, 'postgres' ],
 	@common);
 
-# psqlODBC: strings are sent untyped; polling stands in for LISTEN
+# psqlODBC: strings are sent untyped; the officer's client polls the
+# history and escalation_history() where LISTEN would wait (ODBC has none)
 run_client('odbc',
 	[ '/usr/bin/python3', "$clients/odbc/client_casts.py", '127.0.0.1', $port, 'postgres' ],
-	@common, 'poll_events');
+	@common, qw(escalate_item poll_events poll_escalations));
 
 # node-postgres, from npm into this test's own directory
 my $npm = "$PostgreSQL::Test::Utils::tmp_check/node";

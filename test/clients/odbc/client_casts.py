@@ -5,8 +5,10 @@ system interpreter:  /usr/bin/python3 client_casts.py HOST PORT DB
 
 psqlODBC sends bound parameters untyped, so the server infers each type
 from where it is used; the driver shows the SQLSTATE and the message (with
-its DETAIL) but not the hint.  ODBC has no way to receive NOTIFY: a client
-polls rectify.events for rows after the last event_id it saw.
+its DETAIL) but not the hint.  ODBC has no way to receive NOTIFY: where a
+libpq client would LISTEN rectify_escalation, an ODBC client polls
+rectify.escalation_history() (and rectify.events) for rows after the last
+event_id it saw.
 
 One line per check, "PASS name" or "FAIL name: why"; exit 1 on a failure.
 """
@@ -59,6 +61,11 @@ year = 2022
 
 # ---- the administrator ---------------------------------------------------
 adm = connect("cd_adam").cursor()
+# the officer's client polls: where it starts, the last escalation step it
+# may see (before any item of this run exists)
+off = connect("cd_olga").cursor()
+off.execute("SELECT coalesce(max(event_id), 0) FROM rectify.escalation_history()")
+seen_escalation = off.fetchone()[0]
 
 
 def register_item():
@@ -120,14 +127,20 @@ def bad_values():
             [region, year + 10, "12.5 t XYZ"], "22P02", "12.5 t XYZ")
 
 
+def escalate_item():
+    adm.execute("SELECT rectify.escalate_item(rectify.item(?), ?, ?, ?)",
+                code, "notice", "未按期报送进展", datetime.date(2024, 9, 3))
+    level = adm.fetchone()[0]
+    check("escalate_item", level == "notice", "returned %r" % level)
+
+
 for name, body in (("register_item", register_item), ("assign_unit", assign_unit),
                    ("update_region", update_region), ("extend_deadline", extend_deadline),
                    ("insert_emission", insert_emission), ("find_by_region", find_by_region),
-                   ("bad_values", bad_values)):
+                   ("bad_values", bad_values), ("escalate_item", escalate_item)):
     attempt(name, body)
 
 # ---- the officer ---------------------------------------------------------
-off = connect("cd_olga").cursor()
 progress = decimal.Decimal("0.4")
 state = {}
 
@@ -151,6 +164,15 @@ def poll_events():
     rows = off.fetchall()
     check("poll_events", any(r[1] == code and r[2] == "progress" and decimal.Decimal(r[3]) == progress
                              for r in rows), "events %r" % rows)
+
+
+def poll_escalations():
+    # instead of LISTEN rectify_escalation: the steps after the last one seen
+    off.execute("SELECT event_id, code, kind, to_level FROM rectify.escalation_history() "
+                "WHERE event_id > ? ORDER BY event_id", seen_escalation)
+    rows = off.fetchall()
+    check("poll_escalations", [(r[1], r[2], r[3]) for r in rows] == [(code, "escalated_manually", "notice")],
+          "steps %r" % rows)
 
 
 def read_ledger():
@@ -181,7 +203,8 @@ def officer_no_rights():
 
 
 for name, body in (("poll_events", poll_start), ("report_progress", report_progress),
-                   ("poll_events", poll_events), ("read_ledger", read_ledger),
+                   ("poll_events", poll_events), ("poll_escalations", poll_escalations),
+                   ("read_ledger", read_ledger),
                    ("own_table", own_table), ("officer_no_rights", officer_no_rights)):
     attempt(name, body)
 
