@@ -26,9 +26,9 @@ cd "$(dirname "$0")/.."
 . scripts/common.sh
 
 # Debian's packages for the build, and for the client drivers that
-# test/t/060_client_drivers.pl runs: pgjdbc (with
-# the JDK's single-file launcher) and psqlODBC under unixODBC, driven by the
-# system python3's pyodbc; node and npm come with the machine
+# test/t/060_client_drivers.pl runs: pgjdbc (with the JDK's single-file
+# launcher) and psqlODBC under unixODBC, driven by the system python3's
+# pyodbc; node and npm come with the machine.
 ensure_packages openjdk-17-jdk-headless libpostgresql-jdbc-java \
 	odbc-postgresql unixodbc python3-pyodbc || exit 1
 # One run at a time per machine: the extension is installed system-wide.
