@@ -5,10 +5,11 @@
 PG_MAJOR=15
 PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config
 
+# ensure_packages [PACKAGE...]: the build's packages and the ones named.
 ensure_packages() {
 	local need=() p
 	for p in postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR \
-	         postgresql-$PG_MAJOR-cron libipc-run-perl make gcc; do
+	         postgresql-$PG_MAJOR-cron libipc-run-perl make gcc "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
 			|| need+=("$p")
 	done

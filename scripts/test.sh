@@ -7,7 +7,8 @@
 #                   in test/schedule's order)
 #   2. isolation    make installcheck (test/isolation/specs/*.spec)
 #   3. TAP          make prove_installcheck (test/t/*.pl; each starts its own
-#                   servers: restart, dump/restore, pg_cron firing, ...),
+#                   servers: restart, dump/restore, pg_cron firing, the
+#                   JDBC, ODBC and node-postgres client drivers, ...),
 #                   two at a time, in the background while 1, 2 and 4 run
 #   4. upgrade      test/upgrade-check.sh --self-test (the upgrade check can
 #                   fail), then make upgradecheck (previous release tag ->
@@ -24,7 +25,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/common.sh
 
-ensure_packages || exit 1
+# Debian's packages for the build, and for the client drivers that
+# test/t/060_client_drivers.pl runs: pgjdbc (with the JDK's single-file
+# launcher) and psqlODBC under unixODBC, driven by the system python3's
+# pyodbc; node and npm come with the machine.
+ensure_packages openjdk-17-jdk-headless libpostgresql-jdbc-java \
+	odbc-postgresql unixodbc python3-pyodbc || exit 1
 # One run at a time per machine: the extension is installed system-wide.
 # The test programs get "9>&-" so that no server they start can inherit
 # the lock and hold it after the suite ends.

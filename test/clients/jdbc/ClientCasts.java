@@ -1,0 +1,231 @@
+// rectify through pgjdbc, as JDBC tools (Metabase, DBeaver, Kettle) use it:
+// every string is bound with setString(), which pgjdbc sends typed
+// character varying (its default stringtype=varchar).  Run by
+// test/t/060_client_drivers.pl:
+//   java -cp /usr/share/java/postgresql.jar ClientCasts.java HOST PORT DB
+// One line per check, "PASS name" or "FAIL name: why"; exit 1 on a failure.
+import java.math.BigDecimal;
+import java.sql.*;
+import java.time.LocalDate;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+public class ClientCasts {
+	static int failures = 0;
+
+	static void check(String name, boolean ok, String why) {
+		if (ok)
+			System.out.println("PASS " + name);
+		else {
+			System.out.println("FAIL " + name + ": " + why);
+			failures++;
+		}
+	}
+
+	interface Body { void run() throws SQLException; }
+
+	// run a check; an unexpected SQLException fails it
+	static void attempt(String name, Body body) {
+		try {
+			body.run();
+		} catch (SQLException e) {
+			check(name, false, e.getSQLState() + " " + e.getMessage());
+		}
+	}
+
+	// a statement that must be refused with this SQLSTATE, a message quoting
+	// the value and a hint
+	static void refused(String name, PreparedStatement ps, String state, String value) {
+		try {
+			ps.execute();
+			check(name, false, "accepted " + value);
+		} catch (PSQLException e) {
+			ServerErrorMessage m = e.getServerErrorMessage();
+			check(name, state.equals(e.getSQLState()) && m != null
+					&& m.getMessage().contains("\"" + value + "\"") && m.getHint() != null,
+				e.getSQLState() + " " + e.getMessage());
+		} catch (SQLException e) {
+			check(name, false, e.getSQLState() + " " + e.getMessage());
+		}
+	}
+
+	static String one(PreparedStatement ps) throws SQLException {
+		try (ResultSet rs = ps.executeQuery()) {
+			return rs.next() ? rs.getString(1) : null;
+		}
+	}
+
+	public static void main(String[] args) throws Exception {
+		String url = "jdbc:postgresql://" + args[0] + ":" + args[1] + "/" + args[2];
+		String code = "J-1", region = "130600", moved = "130602";
+		String deadline = "2024年12月31日", extended = "2025年6月30日";
+		LocalDate assigned = LocalDate.of(2024, 6, 1);
+		int year = 2021;
+
+		// ---- the administrator ------------------------------------------
+		try (Connection c = DriverManager.getConnection(url, "cd_adam", "")) {
+			attempt("register_item", () -> {
+				PreparedStatement ps = c.prepareStatement("SELECT rectify.register_item(?, ?, ?, ?, ?, ?)");
+				ps.setString(1, code);
+				ps.setString(2, region);
+				ps.setString(3, "露天煤场扬尘");
+				ps.setString(4, deadline);
+				ps.setObject(5, assigned);
+				ps.setString(6, "air");
+				String id = one(ps);
+				check("register_item", id != null && Long.parseLong(id) > 0, "returned " + id);
+			});
+			attempt("assign_unit", () -> {
+				PreparedStatement ps = c.prepareStatement("SELECT rectify.assign_unit(rectify.item(?), ?, 'primary', ?)");
+				ps.setString(1, code);
+				ps.setString(2, "保定市生态环境局");
+				ps.setObject(3, assigned);
+				ps.executeQuery().close();
+				check("assign_unit", true, "");
+			});
+			attempt("update_region", () -> {
+				PreparedStatement ps = c.prepareStatement("UPDATE rectify.items SET region = ? WHERE code = ?");
+				ps.setString(1, moved);
+				ps.setString(2, code);
+				check("update_region", ps.executeUpdate() == 1, "no row updated");
+			});
+			attempt("extend_deadline", () -> {
+				PreparedStatement ps = c.prepareStatement(
+					"SELECT rectify.extend_deadline(rectify.item(?), ?, ?, ?, ?)");
+				ps.setString(1, code);
+				ps.setString(2, extended);
+				ps.setString(3, "省督察办");
+				ps.setString(4, "汛期停工");
+				ps.setObject(5, LocalDate.of(2024, 9, 1));
+				String due = one(ps);
+				PreparedStatement q = c.prepareStatement(
+					"SELECT due_date::text FROM rectify.items WHERE code = ? AND deadline = ?");
+				q.setString(1, code);
+				q.setString(2, extended);
+				String stored = one(q);
+				check("extend_deadline", due != null && due.equals(stored), "returned " + due + ", stored " + stored);
+			});
+			attempt("insert_emission", () -> {
+				PreparedStatement ps = c.prepareStatement(
+					"INSERT INTO rectify.base_emissions (region, year, amount) VALUES (?, ?, ?)");
+				ps.setString(1, region);
+				ps.setInt(2, year);
+				ps.setString(3, "1.5万吨 SO2");
+				ps.executeUpdate();
+				ps.setString(3, "氨氮 1.2吨");
+				ps.executeUpdate();
+				PreparedStatement up = c.prepareStatement(
+					"UPDATE rectify.base_emissions SET amount = ? WHERE region = ? AND year = ? AND pollutant = 'SO2'");
+				up.setString(1, "15500 t SO2");
+				up.setString(2, region);
+				up.setInt(3, year);
+				int n = up.executeUpdate();
+				PreparedStatement q = c.prepareStatement(
+					"SELECT count(*) FROM rectify.base_emissions WHERE region = ? AND year = ? AND amount IN (?, ?)");
+				q.setString(1, region);
+				q.setInt(2, year);
+				q.setString(3, "15500 t SO2");
+				q.setString(4, "氨氮 1.2吨");
+				String both = one(q);
+				check("insert_emission", n == 1 && "2".equals(both), "updated " + n + ", found " + both);
+			});
+			attempt("find_by_region", () -> {
+				PreparedStatement ps = c.prepareStatement(
+					"SELECT code FROM rectify.items WHERE region <@ ? AND deadline > ? AND code = ?");
+				ps.setString(1, region);
+				ps.setString(2, deadline);
+				ps.setString(3, code);
+				check("find_by_region", code.equals(one(ps)), "not found");
+			});
+			attempt("bad_values", () -> {
+				PreparedStatement reg = c.prepareStatement("SELECT rectify.register_item(?, ?, ?, ?, ?)");
+				reg.setString(1, "J-9");
+				reg.setString(2, "990600");
+				reg.setString(3, "噪声");
+				reg.setString(4, deadline);
+				reg.setObject(5, assigned);
+				refused("bad_region", reg, "22023", "990600");
+				PreparedStatement up = c.prepareStatement("UPDATE rectify.items SET region = ? WHERE code = ?");
+				up.setString(1, "1306x0");
+				up.setString(2, code);
+				refused("bad_region_syntax", up, "22P02", "1306x0");
+				PreparedStatement ext = c.prepareStatement(
+					"SELECT rectify.extend_deadline(rectify.item(?), ?, 'x', 'y', ?)");
+				ext.setString(1, code);
+				ext.setString(2, "2025年13月1日");
+				ext.setObject(3, LocalDate.of(2024, 9, 2));
+				refused("bad_deadline", ext, "22007", "2025年13月1日");
+				PreparedStatement em = c.prepareStatement(
+					"INSERT INTO rectify.base_emissions (region, year, amount) VALUES (?, ?, ?)");
+				em.setString(1, region);
+				em.setInt(2, year + 10);
+				em.setString(3, "12.5 t XYZ");
+				refused("bad_emission", em, "22P02", "12.5 t XYZ");
+			});
+		}
+
+		// ---- the officer -------------------------------------------------
+		try (Connection c = DriverManager.getConnection(url, "cd_olga", "")) {
+			BigDecimal progress = new BigDecimal("0.4");
+			attempt("report_progress", () -> {
+				PreparedStatement ps = c.prepareStatement("SELECT rectify.report_progress(rectify.item(?), ?, ?)");
+				ps.setString(1, code);
+				ps.setBigDecimal(2, progress);
+				ps.setObject(3, LocalDate.of(2024, 9, 2));
+				String r = one(ps);
+				check("report_progress", r != null && new BigDecimal(r).compareTo(progress) == 0, "returned " + r);
+			});
+			attempt("read_ledger", () -> {
+				PreparedStatement ps = c.prepareStatement(
+					"SELECT region::text, deadline = ?, progress, extended FROM rectify.ledger(?) " +
+					"WHERE code = ? AND region <@ ?");
+				ps.setString(1, extended);
+				ps.setObject(2, LocalDate.of(2024, 9, 2));
+				ps.setString(3, code);
+				ps.setString(4, region);
+				try (ResultSet rs = ps.executeQuery()) {
+					boolean found = rs.next();
+					check("read_ledger", found && moved.equals(rs.getString(1)) && rs.getBoolean(2)
+							&& rs.getBigDecimal(3).compareTo(progress) == 0 && rs.getBoolean(4),
+						found ? rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3) : "no row");
+				}
+			});
+			attempt("own_table", () -> {
+				c.createStatement().execute(
+					"CREATE TEMP TABLE draft (code text, d rectify.deadline, r rectify.region, e rectify.emission)");
+				PreparedStatement ins = c.prepareStatement("INSERT INTO draft VALUES (?, ?, ?, ?)");
+				ins.setString(1, "D-1");
+				ins.setString(2, "2024年底");
+				ins.setString(3, "431100");
+				ins.setString(4, "3.2万吨 COD");
+				ins.executeUpdate();
+				PreparedStatement up = c.prepareStatement("UPDATE draft SET d = ?, r = ?, e = ? WHERE code = ?");
+				up.setString(1, "15个工作日");
+				up.setString(2, "431127");
+				up.setString(3, "氨氮 0.8吨");
+				up.setString(4, "D-1");
+				up.executeUpdate();
+				PreparedStatement q = c.prepareStatement("SELECT count(*) FROM draft WHERE d = ? AND r = ? AND e = ?");
+				q.setString(1, "15个工作日");
+				q.setString(2, "431127");
+				q.setString(3, "氨氮 0.8吨");
+				check("own_table", "1".equals(one(q)), "row not found");
+				ins.setString(1, "D-2");
+				ins.setString(2, "2024年2月30日");
+				refused("bad_deadline_insert", ins, "22007", "2024年2月30日");
+			});
+			attempt("officer_no_rights", () -> {
+				PreparedStatement up = c.prepareStatement("UPDATE rectify.items SET region = ? WHERE code = ?");
+				up.setString(1, region);
+				up.setString(2, code);
+				try {
+					up.executeUpdate();
+					check("officer_no_rights", false, "an officer changed a region");
+				} catch (SQLException e) {
+					check("officer_no_rights", "42501".equals(e.getSQLState()), e.getSQLState() + " " + e.getMessage());
+				}
+			});
+		}
+		System.exit(failures == 0 ? 0 : 1);
+	}
+}
