@@ -100,6 +100,14 @@ SELECT * FROM testkit.attempt($$EXECUTE draft_up('D-1', '2024年底', '431100', 
 SELECT * FROM testkit.attempt($$EXECUTE move('130602', 'CC-1')$$);
 SELECT * FROM testkit.attempt($$EXECUTE extend('CC-1', '2025年12月31日', '省督察办', '再延', '2024-09-02')$$);
 SELECT count(*) AS drafts FROM draft;
+-- a driver that binds text (Npgsql) fills the columns too (assignment
+-- casts from text), with the types' own errors
+PREPARE draft_text(text, text, text, text) AS INSERT INTO draft VALUES ($1, $2, $3, $4);
+EXECUTE draft_text('D-4', '2025年6月', '431100', '2 t SO2');
+SELECT code, d, r, e FROM draft WHERE code = 'D-4';
+SELECT * FROM testkit.attempt($$EXECUTE draft_text('D-5', '2025年6月', '43110', '2 t SO2')$$);
+SELECT * FROM testkit.attempt($$EXECUTE draft_text('D-5', '2025年6月', '431100', '2 t')$$);
+SELECT count(*) AS drafts FROM draft;
 -- a varchar on its own still takes text's operators, rectify on the path
 SELECT 'b'::varchar > 'a'::varchar AS gt, 'ab'::varchar = 'ab' AS eq,
        pg_typeof('a'::varchar || 'b'::varchar) AS concat, lower('AB'::varchar) AS lower;

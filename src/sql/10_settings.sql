@@ -80,6 +80,7 @@ DECLARE
   typ regtype;
   known text;
 BEGIN
+  PERFORM rectify.require_primary('rectify.set_setting()');
   SELECT a.atttypid::regtype INTO typ
     FROM pg_attribute a
    WHERE a.attrelid = 'rectify.settings'::regclass AND a.attnum > 0 AND NOT a.attisdropped

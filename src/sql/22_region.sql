@@ -214,9 +214,9 @@ COMMENT ON CAST (integer AS rectify.region) IS
 CREATE CAST (rectify.region AS integer) WITHOUT FUNCTION;
 COMMENT ON CAST (rectify.region AS integer) IS
   'The code as an integer (same representation); explicit only';
-CREATE CAST (text AS rectify.region) WITH INOUT;
+CREATE CAST (text AS rectify.region) WITH INOUT AS ASSIGNMENT;
 COMMENT ON CAST (text AS rectify.region) IS
-  'Parses six digits, as the type''s input does';
+  'Parses six digits, as the type''s input does; in assignment too, so a text-bound parameter (Npgsql) fills a region column';
 CREATE CAST (rectify.region AS text) WITH INOUT AS ASSIGNMENT;
 COMMENT ON CAST (rectify.region AS text) IS
   'The six digits';

@@ -33,9 +33,9 @@ COMMENT ON FUNCTION rectify.emission_recv(internal) IS 'Binary input of rectify.
 COMMENT ON FUNCTION rectify.emission_send(rectify.emission) IS 'Binary output of rectify.emission';
 
 CREATE CAST (rectify.emission AS text) WITH INOUT AS ASSIGNMENT;
-CREATE CAST (text AS rectify.emission) WITH INOUT;
+CREATE CAST (text AS rectify.emission) WITH INOUT AS ASSIGNMENT;
 COMMENT ON CAST (rectify.emission AS text) IS 'Canonical text form, e.g. ''12.5 t NOx''';
-COMMENT ON CAST (text AS rectify.emission) IS 'Parses any accepted emission form';
+COMMENT ON CAST (text AS rectify.emission) IS 'Parses any accepted emission form; in assignment too, so a text-bound parameter (Npgsql) fills an emission column';
 
 -- Constructors and accessors
 CREATE FUNCTION rectify.emission(amount numeric, unit text, pollutant text)

@@ -162,6 +162,7 @@ CREATE FUNCTION rectify.lock_project(project bigint) RETURNS rectify.reduction_p
 DECLARE
   p rectify.reduction_projects;
 BEGIN
+  PERFORM rectify.require_primary('a change to a reduction project');
   SELECT * INTO p FROM rectify.reduction_projects WHERE project_id = project FOR UPDATE;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'reduction project % does not exist', coalesce(project::text, 'NULL')
@@ -212,6 +213,7 @@ CREATE FUNCTION rectify.add_reduction_project(
 DECLARE
   id bigint;
 BEGIN
+  PERFORM rectify.require_primary('rectify.add_reduction_project()');
   PERFORM rectify.check_amounts(add_reduction_project.claimed, 'claimed');
   INSERT INTO rectify.reduction_projects (code, name, region, year, kind, item_id)
     VALUES (btrim(add_reduction_project.code), add_reduction_project.name,
@@ -234,6 +236,7 @@ CREATE FUNCTION rectify.set_project_status(project bigint, to_status rectify.pro
 DECLARE
   p rectify.reduction_projects;
 BEGIN
+  PERFORM rectify.require_primary('rectify.set_project_status()');
   -- the caller first: nothing about the project is read for a caller who
   -- may not change it
   IF NOT rectify.caller_is('admin') THEN
@@ -280,6 +283,7 @@ DECLARE
   p rectify.reduction_projects;
   bad text;
 BEGIN
+  PERFORM rectify.require_primary('rectify.verify_project()');
   -- the caller first: nothing about the project is read for a caller who
   -- may not verify it
   IF NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier')) THEN

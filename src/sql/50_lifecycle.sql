@@ -32,6 +32,7 @@ CREATE FUNCTION rectify.lock_item(item bigint) RETURNS rectify.items
 DECLARE
   it rectify.items;
 BEGIN
+  PERFORM rectify.require_primary('a change to an item');
   IF item IS NOT NULL AND NOT rectify.may_see_item(item)
      AND NOT (rectify.caller_is('admin') OR rectify.caller_is('verifier')) THEN
     PERFORM rectify.deny(format('rectification item %s is not visible to %s', item, rectify.caller()));
@@ -174,6 +175,7 @@ CREATE FUNCTION rectify.unit(name text, region rectify.region DEFAULT NULL) RETU
 DECLARE
   id integer;
 BEGIN
+  PERFORM rectify.require_primary('rectify.unit()');
   -- it runs as the owner so that an administrator can create units; the
   -- caller is checked first
   IF NOT rectify.caller_is('admin') THEN
@@ -198,6 +200,7 @@ DECLARE
   id bigint;
   due date;
 BEGIN
+  PERFORM rectify.require_primary('rectify.register_item()');
   PERFORM rectify.require_text(code, 'item code');
   PERFORM rectify.require_text(problem, 'problem text');
   PERFORM rectify.require_text(deadline_text, 'deadline');

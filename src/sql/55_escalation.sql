@@ -370,6 +370,7 @@ DECLARE
   n bigint;
   prev record;
 BEGIN
+  PERFORM rectify.require_primary('rectify.dispatch()');
   -- it runs as the owner so that an administrator can run it; the pg_cron
   -- job runs as a superuser, who passes this check too
   IF NOT rectify.caller_is('admin') THEN
@@ -505,6 +506,7 @@ DECLARE
   written_ids bigint[];
   written_id bigint;
 BEGIN
+  PERFORM rectify.require_primary('rectify.escalate()');
   -- It runs as the owner, so that an administrator can run it; the
   -- pg_cron jobs run as a superuser, who passes this check too.
   IF NOT rectify.caller_is('admin') THEN

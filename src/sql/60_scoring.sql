@@ -61,6 +61,7 @@ CREATE FUNCTION rectify.set_score_weight(name text, value double precision) RETU
 DECLARE
   known text;
 BEGIN
+  PERFORM rectify.require_primary('rectify.set_score_weight()');
   SELECT string_agg(a.attname, ', ' ORDER BY a.attnum) INTO known
     FROM pg_attribute a
    WHERE a.attrelid = 'rectify.score_settings'::regclass AND a.attnum > 0
@@ -346,6 +347,7 @@ CREATE FUNCTION rectify.record_proposal(item bigint, role text, grade text DEFAU
 DECLARE
   it rectify.items := rectify.lock_item(item);
 BEGIN
+  PERFORM rectify.require_primary('rectify.record_proposal()');
   IF it.source <> 'proposal' THEN
     RAISE EXCEPTION 'item "%" is not a proposal: its source is %', it.code, it.source
       USING ERRCODE = 'invalid_parameter_value',

@@ -83,6 +83,7 @@ CREATE FUNCTION rectify.setup_roles(admin text DEFAULT 'rectify_admin',
 DECLARE
   r record;
 BEGIN
+  PERFORM rectify.require_primary('rectify.setup_roles()');
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR rolcreaterole)) THEN
     RAISE EXCEPTION 'rectify.setup_roles() must be run by a superuser or a role with CREATEROLE'
       USING ERRCODE = 'insufficient_privilege';
@@ -121,6 +122,7 @@ DECLARE
                          WHERE r.kind = 'officer'), 'rectify_officer');
   member oid := (SELECT p.oid FROM pg_roles p WHERE p.rolname = bind_officer.role_name);
 BEGIN
+  PERFORM rectify.require_primary('rectify.bind_officer()');
   IF NOT rectify.caller_is('admin') THEN
     PERFORM rectify.deny('only an administrator may bind officers to units');
   END IF;
@@ -144,6 +146,7 @@ COMMENT ON FUNCTION rectify.bind_officer(text, text) IS
 CREATE FUNCTION rectify.unbind_officer(role_name text, unit text) RETURNS boolean
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
+  PERFORM rectify.require_primary('rectify.unbind_officer()');
   IF NOT rectify.caller_is('admin') THEN
     PERFORM rectify.deny('only an administrator may unbind officers');
   END IF;

@@ -67,6 +67,7 @@ DECLARE
   msg text;
   hnt text;
 BEGIN
+  PERFORM rectify.require_primary('rectify.import_items()');
   IF NOT rectify.caller_is('admin') THEN
     PERFORM rectify.deny('only an administrator may import rectification items');
   END IF;

@@ -49,6 +49,9 @@ GRANT INSERT, UPDATE, DELETE ON rectify.effects, rectify.escalation_policy, rect
   TO rectify_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA rectify TO rectify_admin;
 GRANT EXECUTE ON FUNCTION rectify.escalate_item(bigint, rectify.escalation_level, text, date) TO rectify_admin;
+-- the working parts call functions that write, which say on a standby where
+-- the primary is (15_replica.sql)
+GRANT EXECUTE ON FUNCTION rectify.require_primary(text) TO rectify_admin, rectify_officer, rectify_verifier;
 -- the verifier also reads the reduction projects it verifies (核查), and the
 -- scorecards (item_scores, unit_scorecard, region_scorecard), which read
 -- every item as the verifier may
