@@ -81,11 +81,9 @@ SELECT d AS asof, l.expected_progress, round(106 / 213.0, 4) AS by_hand
   FROM unnest('{2022-05-31,2022-06-01,2022-09-15,2022-12-31}'::date[]) d
   CROSS JOIN LATERAL (SELECT * FROM ledger(d) WHERE item_id = 1) l
  ORDER BY d;
-SET rectify.asof = '2022-09-15';
 SELECT asof, expected_progress, is_lagging(i, asof) AS lagging, lag_date(i),
        score, round(100 - 50 * (s.expected_progress - s.progress) - 20 * s.reopened, 2) AS score_by_hand
-  FROM scored_items s JOIN items i USING (item_id) WHERE item_id = 1;
-RESET rectify.asof;
+  FROM scored_items('2022-09-15', now()) s JOIN items i USING (item_id) WHERE item_id = 1;
 SELECT advance(1, 'completed', '2022-07-01');
 SELECT code, status, completed_on, reopened_count FROM items WHERE item_id = 1;
 

@@ -278,7 +278,7 @@ SELECT c.expr, t.state, t.message FROM (VALUES
   ($$(SELECT count(*) FROM rectify.dispatch_snapshots)$$),
   ($$(SELECT count(*) FROM rectify.score_settings)$$),
   ($$(SELECT count(*) FROM rectify.settings)$$),
-  ($$(SELECT count(*) FROM rectify.scored_items)$$),
+  ($$(SELECT count(*) FROM rectify.scored_items('2022-06-30', now()))$$),
   ($$(SELECT count(*) FROM rectify.open_items)$$),
   ($$(SELECT count(*) FROM rectify.unit_scorecard('2022-06-30'))$$),
   ($$(SELECT count(*) FROM rectify.ledger('2022-06-30'))$$)

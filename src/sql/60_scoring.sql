@@ -4,10 +4,10 @@
 --  * weights: rectify.score_settings (one optional row, NULL = default)
 --    and rectify.score_weights (the effective values);
 --  * rectify.item_score (C, IMMUTABLE): the deduction model;
---  * scoring as of a date: internal views read the date from the setting
---    rectify.asof (empty = rectify.today()); item_scores(asof),
---    unit_scorecard(asof) and region_scorecard(asof, level) set it for the
---    length of the call and read those views, so the logic exists once;
+--  * scoring as of a date, as known at a moment: internal functions
+--    scored_items, scored_units and scored_regions (asof, known_at), read
+--    by item_scores, unit_scorecard, region_scorecard and the BI views, so
+--    the logic exists once;
 --  * proposal handling: rectify.proposals, record_proposal(),
 --    proposal_summary(year).
 -- ------------------------------------------------------------------
@@ -133,22 +133,42 @@ CREATE VIEW rectify.scoring_context WITH (security_invoker = false) AS
 COMMENT ON VIEW rectify.scoring_context IS
   'internal: the asof and known_at of the scoring views (settings rectify.asof and rectify.known_at, else the office''s today and now), the office''s settings and the scoring weights';
 
--- The items as they stood on asof, as known at known_at (rectify.item_states),
--- with their scores.  It reads as the caller: the scorecards are for
--- administrators and verifiers, who read every item; the BI views read it
--- through rectify.bi_scored_items() as the owner.
-CREATE VIEW rectify.scored_items WITH (security_invoker = true) AS
+-- The scorecards as functions of (asof, known_at), not views reading a
+-- setting: the planner inlines them with the date as a constant, so that
+-- rectify.item_states is inlined too (a setting read in a view reaches it
+-- as a parameter of a lateral join, which keeps it a function scan), and
+-- estimates what passes the date.  They read as the caller: the
+-- scorecards are for administrators and verifiers, who read every item;
+-- the BI views call them as the owner (rectify.bi_scored_items, ...).
+CREATE TYPE rectify.scored_item AS (
+  item_id bigint, code text, source text, category text, region rectify.region,
+  status rectify.item_status, deadline rectify.deadline, assigned date, due_date date,
+  completed_on date, closed_on date, asof date, state rectify.deadline_state,
+  days_overdue integer, level rectify.escalation_level, peak_level rectify.escalation_level,
+  reopened integer, progress numeric, expected_progress numeric, score numeric);
+COMMENT ON TYPE rectify.scored_item IS 'a row of rectify.scored_items: an item as it stood on asof, with its score';
+CREATE TYPE rectify.scored_unit AS (
+  unit_id integer, unit text, unit_region rectify.region, items integer, closed integer,
+  closed_on_time integer, open_overdue integer, on_time_rate numeric, mean_score numeric,
+  max_level rectify.escalation_level, reopened integer, rank integer, bottom boolean);
+COMMENT ON TYPE rectify.scored_unit IS 'a row of rectify.scored_units: a unit''s scorecard line';
+CREATE TYPE rectify.scored_region AS (
+  level text, region rectify.region, region_name text, items integer, closed integer,
+  closed_on_time integer, open_overdue integer, on_time_rate numeric, mean_score numeric,
+  max_level rectify.escalation_level, reopened integer, rank integer, bottom boolean);
+COMMENT ON TYPE rectify.scored_region IS 'a row of rectify.scored_regions: a region''s scorecard line at one level';
+
+CREATE FUNCTION rectify.scored_items(asof date, known_at timestamptz)
+  RETURNS SETOF rectify.scored_item
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
   SELECT i.item_id, i.code, i.source, i.category, i.region, i.status, i.deadline,
-         i.assigned, i.due_date, i.completed_on, i.closed_on, c.asof,
-         rectify.due_state(i.due_date, i.completed_on, c.asof, c.warning_days) AS state,
-         rectify.due_days_overdue(i.due_date, i.completed_on, c.asof)
-           AS days_overdue,
-         i.escalation_level AS level,
-         i.peak_level,
-         i.reopened_count AS reopened,
-         i.progress,
+         i.assigned, i.due_date, i.completed_on, i.closed_on, scored_items.asof,
+         rectify.due_state(i.due_date, i.completed_on, scored_items.asof, c.warning_days),
+         rectify.due_days_overdue(i.due_date, i.completed_on, scored_items.asof),
+         i.escalation_level, i.peak_level, i.reopened_count, i.progress,
          -- 序时进度 counts from the last reopening by asof
-         rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), c.asof) AS expected_progress,
+         rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), scored_items.asof),
          -- immediate_days: the stored due date's, so the score judges the
          -- same due date as the state even if the setting changed since;
          -- a deadline resolved against a calendar, or renewed by a
@@ -156,18 +176,22 @@ CREATE VIEW rectify.scored_items WITH (security_invoker = true) AS
          rectify.item_score(CASE WHEN rectify.needs_calendar(i.deadline)
                                    OR (i.last_reopened IS NOT NULL AND i.due_date IS NOT NULL)
                                  THEN rectify.deadline(i.due_date) ELSE i.deadline END,
-                            coalesce(i.last_reopened, i.assigned), i.completed_on, c.asof,
+                            coalesce(i.last_reopened, i.assigned), i.completed_on, scored_items.asof,
                             i.peak_level, i.progress, i.reopened_count,
                             ROW(c.late_per_day, c.late_floor, c.lag_weight, c.overdue_base, c.overdue_per_day, c.overdue_floor, c.per_level, c.per_reopening)::rectify.score_weights,
-                            coalesce(i.due_date - i.assigned, c.immediate_days)) AS score
-    FROM rectify.scoring_context c
-   CROSS JOIN LATERAL rectify.item_states(c.asof, c.known_at) i;
-COMMENT ON VIEW rectify.scored_items IS
-  'internal: every item assigned by the scoring asof as it stood then (as known at the scoring known_at) with its deadline state, days overdue, the highest escalation level it reached and its reopenings, and its score';
+                            coalesce(i.due_date - i.assigned, c.immediate_days))
+    FROM rectify.item_states(scored_items.asof, scored_items.known_at) i
+   CROSS JOIN rectify.scoring_context c;
+END;
+COMMENT ON FUNCTION rectify.scored_items(date, timestamptz) IS
+  'internal: every item assigned by asof as it stood then (as known at known_at) with its deadline state, days overdue, the highest escalation level it reached and its reopenings, and its score';
 
 -- Per unit: aggregate the responsibilities by unit_id first and name the
 -- units after (5 thousand rows, not a million).
-CREATE VIEW rectify.scored_units WITH (security_invoker = true) AS
+CREATE FUNCTION rectify.scored_units(asof date, known_at timestamptz)
+  RETURNS SETOF rectify.scored_unit
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
   WITH per_unit AS (
     SELECT r.unit_id,
            count(s.item_id)::integer AS items,
@@ -177,9 +201,8 @@ CREATE VIEW rectify.scored_units WITH (security_invoker = true) AS
            round(avg(s.score), 2) AS mean_score,
            max(s.peak_level) AS max_level,
            coalesce(sum(s.reopened), 0)::integer AS reopened
-      FROM rectify.scoring_context c
-     CROSS JOIN LATERAL rectify.responsibilities_at(c.asof, c.known_at) r
-      LEFT JOIN rectify.scored_items s ON s.item_id = r.item_id
+      FROM rectify.responsibilities_at(scored_units.asof, scored_units.known_at) r
+      LEFT JOIN rectify.scored_items(scored_units.asof, scored_units.known_at) s ON s.item_id = r.item_id
      WHERE r.role = 'primary'
      GROUP BY r.unit_id),
   ranked AS (
@@ -191,12 +214,16 @@ CREATE VIEW rectify.scored_units WITH (security_invoker = true) AS
       FROM per_unit p JOIN rectify.units u ON u.unit_id = p.unit_id)
   SELECT r.unit_id, r.unit, r.unit_region, r.items, r.closed, r.closed_on_time, r.open_overdue,
          r.on_time_rate, r.mean_score, r.max_level, r.reopened, r.rank,
-         coalesce(r.rank = max(r.rank) OVER () AND max(r.rank) OVER () > 1, false) AS bottom
+         coalesce(r.rank = max(r.rank) OVER () AND max(r.rank) OVER () > 1, false)
     FROM ranked r;
-COMMENT ON VIEW rectify.scored_units IS
-  'internal: the unit scorecard as of the scoring asof (see rectify.unit_scorecard)';
+END;
+COMMENT ON FUNCTION rectify.scored_units(date, timestamptz) IS
+  'internal: the unit scorecard on asof as known at known_at (see rectify.unit_scorecard)';
 
-CREATE VIEW rectify.scored_regions WITH (security_invoker = true) AS
+CREATE FUNCTION rectify.scored_regions(asof date, known_at timestamptz)
+  RETURNS SETOF rectify.scored_region
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
   WITH per_region AS (
     SELECT lv.level, lv.code,
            count(*)::integer AS items,
@@ -206,7 +233,7 @@ CREATE VIEW rectify.scored_regions WITH (security_invoker = true) AS
            round(avg(s.score), 2) AS mean_score,
            max(s.peak_level) AS max_level,
            sum(s.reopened)::integer AS reopened
-      FROM rectify.scored_items s
+      FROM rectify.scored_items(scored_regions.asof, scored_regions.known_at) s
      CROSS JOIN LATERAL (VALUES
              ('province', rectify.province(s.region)),
              ('prefecture', rectify.prefecture(s.region)),
@@ -219,38 +246,31 @@ CREATE VIEW rectify.scored_regions WITH (security_invoker = true) AS
            round(p.closed_on_time::numeric / nullif(p.closed + p.open_overdue, 0), 4) AS on_time_rate,
            rank() OVER (PARTITION BY p.level ORDER BY p.mean_score DESC)::integer AS rank
       FROM per_region p)
-  SELECT r.level, r.code AS region,
+  SELECT r.level, r.code,
          (SELECT n.name FROM rectify.regions n
            WHERE n.code IN (r.code, rectify.prefecture(r.code), rectify.province(r.code))
-           ORDER BY n.code DESC LIMIT 1) AS region_name,
+           ORDER BY n.code DESC LIMIT 1),
          r.items, r.closed, r.closed_on_time, r.open_overdue, r.on_time_rate, r.mean_score,
          r.max_level, r.reopened, r.rank,
          r.rank = max(r.rank) OVER (PARTITION BY r.level) AND max(r.rank) OVER (PARTITION BY r.level) > 1
-           AS bottom
     FROM ranked r;
-COMMENT ON VIEW rectify.scored_regions IS
-  'internal: the region scorecards of every level (province, prefecture, county) as of the scoring asof (see rectify.region_scorecard)';
+END;
+COMMENT ON FUNCTION rectify.scored_regions(date, timestamptz) IS
+  'internal: the region scorecards of every level (province, prefecture, county) on asof as known at known_at (see rectify.region_scorecard)';
 
--- The scoring views answer for the moment in the settings rectify.asof and
--- rectify.known_at: set them for the length of a call (22023 for a NULL or
--- infinite asof, or a NULL known_at).
-CREATE FUNCTION rectify.set_scoring_time(asof date, known_at timestamptz) RETURNS void
-  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+-- 22023 for a NULL or infinite asof, or a NULL known_at.
+CREATE FUNCTION rectify.check_scoring_time(asof date, known_at timestamptz) RETURNS void
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-  PERFORM set_config('rectify.asof', to_char(rectify.require_date(asof, 'asof'), 'YYYY-MM-DD'), true);
+  PERFORM rectify.require_date(asof, 'asof');
   IF known_at IS NULL THEN
     RAISE EXCEPTION 'known_at must not be NULL'
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Give the moment to answer as known at, such as ''2024-04-01 09:00+08'', or omit it for now().';
   END IF;
-  -- UTC and ISO, whatever the session's DateStyle and time zone
-  PERFORM set_config('rectify.known_at',
-                     CASE WHEN isfinite(known_at)
-                          THEN to_char(known_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                          ELSE known_at::text END, true);
 END $$;
-COMMENT ON FUNCTION rectify.set_scoring_time(date, timestamptz) IS
-  'internal: sets rectify.asof and rectify.known_at for the scoring views for the rest of the transaction or call; 22023 for a NULL or infinite asof or a NULL known_at';
+COMMENT ON FUNCTION rectify.check_scoring_time(date, timestamptz) IS
+  'internal: 22023 for a NULL or infinite asof or a NULL known_at';
 
 CREATE FUNCTION rectify.item_scores(asof date DEFAULT rectify.today(),
                                     known_at timestamptz DEFAULT pg_catalog.now())
@@ -259,23 +279,17 @@ CREATE FUNCTION rectify.item_scores(asof date DEFAULT rectify.today(),
                  level rectify.escalation_level, peak_level rectify.escalation_level,
                  reopened integer, progress numeric, expected_progress numeric, score numeric)
   LANGUAGE plpgsql STABLE
-  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' SET rectify.known_at = '' AS $$
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
-  PERFORM rectify.set_scoring_time(asof, known_at);
+  PERFORM rectify.check_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.item_id, s.code, s.region, s.status, s.state, s.due_date, s.days_overdue,
            s.level, s.peak_level, s.reopened, s.progress, s.expected_progress, s.score
-      FROM rectify.scored_items s ORDER BY s.item_id;
+      FROM rectify.scored_items(asof, known_at) s ORDER BY s.item_id;
 END $$;
 COMMENT ON FUNCTION rectify.item_scores(date, timestamptz) IS
   'every item assigned by asof with its state, days overdue, current and highest escalation level reached, reopenings by asof and rectify.item_score with the office''s weights';
 
--- The asof of the scoring views is a parameter the planner cannot see, so
--- it guesses that a third of the items pass it, and joins a million items
--- to a million responsibilities (and to their history) by hashing them:
--- 1.3 to 1.5 times slower here than merging the three in item_id order,
--- which the primary keys already give.  The two scorecards plan without
--- hash joins (one is still used where nothing else can do).
 CREATE FUNCTION rectify.unit_scorecard(asof date DEFAULT rectify.today(),
                                        known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (unit_id integer, unit text, unit_region rectify.region, items integer,
@@ -283,14 +297,13 @@ CREATE FUNCTION rectify.unit_scorecard(asof date DEFAULT rectify.today(),
                  on_time_rate numeric, mean_score numeric, max_level rectify.escalation_level,
                  reopened integer, rank integer, bottom boolean)
   LANGUAGE plpgsql STABLE
-  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' SET rectify.known_at = ''
-  SET enable_hashjoin = off AS $$
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
-  PERFORM rectify.set_scoring_time(asof, known_at);
+  PERFORM rectify.check_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.unit_id, s.unit, s.unit_region, s.items, s.closed, s.closed_on_time, s.open_overdue,
            s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom
-      FROM rectify.scored_units s ORDER BY s.rank NULLS LAST, s.unit;
+      FROM rectify.scored_units(asof, known_at) s ORDER BY s.rank NULLS LAST, s.unit;
 END $$;
 COMMENT ON FUNCTION rectify.unit_scorecard(date, timestamptz) IS
   '考核: one row per primary responsible unit as of asof: items, closed, closed on time, open overdue, on-time rate = closed_on_time / (closed + open_overdue) (NULL when 0), mean item score, highest level reached, reopenings, rank (1 = best, ties share a rank) and bottom (the last rank, when there are two ranks or more); units whose items all come later have 0 items and no rank';
@@ -302,19 +315,18 @@ CREATE FUNCTION rectify.region_scorecard(asof date DEFAULT rectify.today(), leve
                  mean_score numeric, max_level rectify.escalation_level, reopened integer,
                  rank integer, bottom boolean)
   LANGUAGE plpgsql STABLE
-  SET search_path = pg_catalog, rectify, pg_temp SET rectify.asof = '' SET rectify.known_at = ''
-  SET enable_hashjoin = off AS $$
+  SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
   IF level IS NULL OR level NOT IN ('province', 'prefecture', 'county') THEN
     RAISE EXCEPTION 'unknown region level "%"', coalesce(level, 'NULL')
       USING ERRCODE = 'invalid_parameter_value',
             HINT = 'Levels are province, prefecture and county.';
   END IF;
-  PERFORM rectify.set_scoring_time(asof, known_at);
+  PERFORM rectify.check_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.region, s.region_name, s.items, s.closed, s.closed_on_time, s.open_overdue,
            s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom
-      FROM rectify.scored_regions s
+      FROM rectify.scored_regions(asof, known_at) s
      WHERE s.level = region_scorecard.level
      ORDER BY s.rank, s.region;
 END $$;

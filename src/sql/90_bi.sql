@@ -7,25 +7,41 @@
 -- session shows another day.
 -- ------------------------------------------------------------------
 
--- The scoring views read as the caller (rectify.item_states applies
+-- The scorecards read as the caller (rectify.item_states applies
 -- row-level security), and a reader may read no table: the BI views read
--- them through these functions, which run as the owner.  Only the parts
--- that see every item may execute them.
-CREATE FUNCTION rectify.bi_scored_items() RETURNS SETOF rectify.scored_items
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp
-  AS $$ SELECT * FROM rectify.scored_items $$;
+-- them through these functions, which run as the owner, for the asof and
+-- known_at of the session's settings (rectify.scoring_context).  Only the
+-- parts that see every item may execute them.
+CREATE FUNCTION rectify.bi_scored_items() RETURNS SETOF rectify.scored_item
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  c rectify.scoring_context;
+BEGIN
+  SELECT * INTO c FROM rectify.scoring_context;
+  RETURN QUERY SELECT * FROM rectify.scored_items(c.asof, c.known_at);
+END $$;
 COMMENT ON FUNCTION rectify.bi_scored_items() IS
-  'internal: rectify.scored_items read as the owner, for the BI views';
-CREATE FUNCTION rectify.bi_scored_units() RETURNS SETOF rectify.scored_units
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp SET enable_hashjoin = off
-  AS $$ SELECT * FROM rectify.scored_units $$;
+  'internal: rectify.scored_items for the session''s asof and known_at, read as the owner, for the BI views';
+CREATE FUNCTION rectify.bi_scored_units() RETURNS SETOF rectify.scored_unit
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  c rectify.scoring_context;
+BEGIN
+  SELECT * INTO c FROM rectify.scoring_context;
+  RETURN QUERY SELECT * FROM rectify.scored_units(c.asof, c.known_at);
+END $$;
 COMMENT ON FUNCTION rectify.bi_scored_units() IS
-  'internal: rectify.scored_units read as the owner, for the BI views';
-CREATE FUNCTION rectify.bi_scored_regions() RETURNS SETOF rectify.scored_regions
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp SET enable_hashjoin = off
-  AS $$ SELECT * FROM rectify.scored_regions $$;
+  'internal: rectify.scored_units for the session''s asof and known_at, read as the owner, for the BI views';
+CREATE FUNCTION rectify.bi_scored_regions() RETURNS SETOF rectify.scored_region
+  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  c rectify.scoring_context;
+BEGIN
+  SELECT * INTO c FROM rectify.scoring_context;
+  RETURN QUERY SELECT * FROM rectify.scored_regions(c.asof, c.known_at);
+END $$;
 COMMENT ON FUNCTION rectify.bi_scored_regions() IS
-  'internal: rectify.scored_regions read as the owner, for the BI views';
+  'internal: rectify.scored_regions for the session''s asof and known_at, read as the owner, for the BI views';
 -- each item's primary units and lead supervisors on the scoring asof
 CREATE FUNCTION rectify.bi_item_units()
   RETURNS TABLE (item_id bigint, primary_units text, lead_supervisors text)

@@ -56,8 +56,7 @@ GRANT EXECUTE ON FUNCTION rectify.require_primary(text) TO rectify_admin, rectif
 -- scorecards (item_scores, unit_scorecard, region_scorecard), which read
 -- every item as the verifier may
 GRANT SELECT ON rectify.reduction_projects, rectify.project_amounts TO rectify_verifier;
-GRANT SELECT ON rectify.score_weights, rectify.scoring_context, rectify.scored_items,
-                rectify.scored_units, rectify.scored_regions TO rectify_verifier;
+GRANT SELECT ON rectify.score_weights, rectify.scoring_context TO rectify_verifier;
 -- the reader: exactly the BI views, which answer with the owner's rights
 DO $$
 DECLARE
