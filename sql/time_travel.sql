@@ -198,6 +198,8 @@ SET SESSION AUTHORIZATION tt_olga;
 SELECT * FROM testkit.try($$rectify.report_progress(rectify.item('T-1'), 0.2, '2024-05-31')$$);
 SELECT * FROM testkit.try($$rectify.report_progress(rectify.item('T-1'), 0.2, '2024-07-01')$$);
 SELECT * FROM testkit.try($$rectify.report_progress(rectify.item('T-1'), 0.3, '2024-06-30')$$);
+-- a completion sets the progress to 1: it is not dated before the last report
+SELECT * FROM testkit.try($$rectify.advance(rectify.item('T-1'), 'completed', '2024-06-30')$$);
 RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION tt_adam;
 SELECT * FROM testkit.try($$rectify.extend_deadline(rectify.item('T-1'), '2025年3月31日', '市整改办', '再延', '2024-05-01')$$);

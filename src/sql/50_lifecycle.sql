@@ -321,6 +321,8 @@ BEGIN
   -- is complete when its measures with an end date are
   IF to_status = 'completed' THEN
     PERFORM rectify.check_not_escalated_after(it, on_date);
+    -- a completion sets the progress to 1: not before the last report
+    PERFORM rectify.check_in_order(it, on_date, ARRAY['progress'], 'the last progress report');
     SELECT string_agg(format('%s. %s', m.seq, m.description), '; ' ORDER BY m.seq) INTO allowed
       FROM rectify.measures m
      WHERE m.item_id = it.item_id AND m.completed_on IS NULL
