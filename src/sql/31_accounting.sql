@@ -236,12 +236,9 @@ CREATE FUNCTION rectify.set_project_status(project bigint, to_status rectify.pro
 DECLARE
   p rectify.reduction_projects;
 BEGIN
-  PERFORM rectify.require_primary('rectify.set_project_status()');
   -- the caller first: nothing about the project is read for a caller who
   -- may not change it
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may change the status of reduction projects');
-  END IF;
+  PERFORM rectify.require_admin('rectify.set_project_status()', 'change the status of reduction projects');
   p := rectify.lock_project(project);
   IF to_status IS NULL OR on_date IS NULL OR NOT isfinite(on_date) THEN
     RAISE EXCEPTION 'target status and a finite date are required'

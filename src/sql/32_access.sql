@@ -160,6 +160,19 @@ BEGIN
 END $$;
 COMMENT ON FUNCTION rectify.deny(text) IS 'raises 42501 (insufficient_privilege) with the reason';
 
+-- The first lines of every function an administrator alone may run: on a
+-- standby, or for any other caller, it stops before anything is read.
+CREATE FUNCTION rectify.require_admin(fn text, may text) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  PERFORM rectify.require_primary(fn);
+  IF NOT rectify.caller_is('admin') THEN
+    PERFORM rectify.deny('only an administrator may ' || may);
+  END IF;
+END $$;
+COMMENT ON FUNCTION rectify.require_admin(text, text) IS
+  'refuses with 25006 on a standby (rectify.require_primary(fn)), then with 42501 "only an administrator may <may>" any caller who is not an administrator';
+
 -- ---------------------------------------------------------------------------
 -- Authorization triggers: they hold for every path that writes (the
 -- SECURITY DEFINER functions and any direct SQL).

@@ -74,21 +74,10 @@ COMMENT ON FUNCTION rectify.check_fact_date(rectify.items, date) IS
 -- day before it was closed.
 CREATE FUNCTION rectify.check_on_date(it rectify.items, on_date date) RETURNS void
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
-DECLARE
-  last_change date;
-  last_kind text;
 BEGIN
   PERFORM rectify.check_fact_date(it, on_date);
-  SELECT e.happened_on, coalesce(e.to_value, e.kind) INTO last_change, last_kind
-    FROM rectify.events e
-   WHERE e.item_id = it.item_id AND e.kind IN ('registered', 'status', 'sent_back', 'reopened')
-   ORDER BY e.happened_on DESC, e.event_id DESC LIMIT 1;
-  IF on_date < last_change THEN
-    RAISE EXCEPTION 'date % is before the last status change of item "%" (% on %)', on_date, it.code,
-          last_kind, last_change
-      USING ERRCODE = 'invalid_parameter_value',
-            HINT = 'Changes are recorded in order; date this one on or after that day.';
-  END IF;
+  PERFORM rectify.check_in_order(it, on_date, ARRAY['registered', 'status', 'sent_back', 'reopened'],
+                                 'the last status change');
 END $$;
 COMMENT ON FUNCTION rectify.check_on_date(rectify.items, date) IS
   'refuses a change dated after today, before the item was assigned or before its last status change (22023)';
@@ -125,13 +114,17 @@ CREATE FUNCTION rectify.check_in_order(it rectify.items, on_date date, kinds tex
   LANGUAGE plpgsql SET search_path = pg_catalog, rectify, pg_temp AS $$
 DECLARE
   last_on date;
+  last_fact text;
 BEGIN
-  SELECT max(e.happened_on) INTO last_on FROM rectify.events e
-   WHERE e.item_id = it.item_id AND e.kind = ANY (kinds);
+  SELECT e.happened_on, CASE WHEN e.kind IN ('registered', 'status', 'sent_back', 'reopened') THEN e.to_value ELSE e.kind END
+    INTO last_on, last_fact
+    FROM rectify.events e
+   WHERE e.item_id = it.item_id AND e.kind = ANY (kinds)
+   ORDER BY e.happened_on DESC, e.event_id DESC LIMIT 1;
   IF on_date < last_on THEN
-    RAISE EXCEPTION 'date % is before % of item "%" (%)', on_date, what, it.code, last_on
+    RAISE EXCEPTION 'date % is before % of item "%" (% on %)', on_date, what, it.code, last_fact, last_on
       USING ERRCODE = 'invalid_parameter_value',
-            HINT = format('Facts of one kind are recorded in order; date this one on or after %s.', last_on);
+            HINT = 'Changes are recorded in order; date this one on or after that day.';
   END IF;
 END $$;
 COMMENT ON FUNCTION rectify.check_in_order(rectify.items, date, text[], text) IS
@@ -175,12 +168,9 @@ CREATE FUNCTION rectify.unit(name text, region rectify.region DEFAULT NULL) RETU
 DECLARE
   id integer;
 BEGIN
-  PERFORM rectify.require_primary('rectify.unit()');
   -- it runs as the owner so that an administrator can create units; the
   -- caller is checked first
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may create units');
-  END IF;
+  PERFORM rectify.require_admin('rectify.unit()', 'create units');
   PERFORM rectify.require_text(name, 'unit name');
   INSERT INTO rectify.units AS u (name, region) VALUES (btrim(unit.name), unit.region)
     ON CONFLICT ON CONSTRAINT units_name_key

@@ -370,12 +370,9 @@ DECLARE
   n bigint;
   prev record;
 BEGIN
-  PERFORM rectify.require_primary('rectify.dispatch()');
   -- it runs as the owner so that an administrator can run it; the pg_cron
   -- job runs as a superuser, who passes this check too
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may take the monthly dispatch');
-  END IF;
+  PERFORM rectify.require_admin('rectify.dispatch()', 'take the monthly dispatch');
   PERFORM rectify.require_date(asof, 'dispatch date', 'Give a date such as 2022-06-01, or omit it for rectify.today().');
   mon := date_trunc('month', asof)::date;
   PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'dispatch' FOR UPDATE;
@@ -506,12 +503,9 @@ DECLARE
   written_ids bigint[];
   written_id bigint;
 BEGIN
-  PERFORM rectify.require_primary('rectify.escalate()');
   -- It runs as the owner, so that an administrator can run it; the
   -- pg_cron jobs run as a superuser, who passes this check too.
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may run rectify.escalate()');
-  END IF;
+  PERFORM rectify.require_admin('rectify.escalate()', 'run rectify.escalate()');
   PERFORM rectify.require_date(asof, 'escalation date');
   -- Under REPEATABLE READ or SERIALIZABLE the snapshot would predate the
   -- job lock below, and the run could act on what a concurrent run

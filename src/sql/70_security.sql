@@ -122,10 +122,7 @@ DECLARE
                          WHERE r.kind = 'officer'), 'rectify_officer');
   member oid := (SELECT p.oid FROM pg_roles p WHERE p.rolname = bind_officer.role_name);
 BEGIN
-  PERFORM rectify.require_primary('rectify.bind_officer()');
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may bind officers to units');
-  END IF;
+  PERFORM rectify.require_admin('rectify.bind_officer()', 'bind officers to units');
   IF member IS NULL THEN
     RAISE EXCEPTION 'role "%" does not exist', role_name USING ERRCODE = 'undefined_object';
   END IF;
@@ -146,10 +143,7 @@ COMMENT ON FUNCTION rectify.bind_officer(text, text) IS
 CREATE FUNCTION rectify.unbind_officer(role_name text, unit text) RETURNS boolean
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
-  PERFORM rectify.require_primary('rectify.unbind_officer()');
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may unbind officers');
-  END IF;
+  PERFORM rectify.require_admin('rectify.unbind_officer()', 'unbind officers');
   DELETE FROM rectify.officer_units o USING rectify.units x
    WHERE o.role_name = (SELECT p.oid FROM pg_roles p WHERE p.rolname = unbind_officer.role_name)
      AND o.unit_id = x.unit_id AND x.name = btrim(unit);

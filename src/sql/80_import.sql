@@ -67,10 +67,7 @@ DECLARE
   msg text;
   hnt text;
 BEGIN
-  PERFORM rectify.require_primary('rectify.import_items()');
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may import rectification items');
-  END IF;
+  PERFORM rectify.require_admin('rectify.import_items()', 'import rectification items');
   IF staging IS NULL THEN
     RAISE EXCEPTION 'the staging table must not be NULL' USING ERRCODE = 'null_value_not_allowed';
   END IF;

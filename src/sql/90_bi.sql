@@ -10,38 +10,23 @@
 -- The scorecards read as the caller (rectify.item_states applies
 -- row-level security), and a reader may read no table: the BI views read
 -- them through these functions, which run as the owner, for the asof and
--- known_at of the session's settings (rectify.scoring_context).  Only the
--- parts that see every item may execute them.
-CREATE FUNCTION rectify.bi_scored_items() RETURNS SETOF rectify.scored_item
-  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
-DECLARE
-  c rectify.scoring_context;
-BEGIN
-  SELECT * INTO c FROM rectify.scoring_context;
-  RETURN QUERY SELECT * FROM rectify.scored_items(c.asof, c.known_at);
-END $$;
-COMMENT ON FUNCTION rectify.bi_scored_items() IS
-  'internal: rectify.scored_items for the session''s asof and known_at, read as the owner, for the BI views';
-CREATE FUNCTION rectify.bi_scored_units() RETURNS SETOF rectify.scored_unit
-  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
-DECLARE
-  c rectify.scoring_context;
-BEGIN
-  SELECT * INTO c FROM rectify.scoring_context;
-  RETURN QUERY SELECT * FROM rectify.scored_units(c.asof, c.known_at);
-END $$;
-COMMENT ON FUNCTION rectify.bi_scored_units() IS
-  'internal: rectify.scored_units for the session''s asof and known_at, read as the owner, for the BI views';
-CREATE FUNCTION rectify.bi_scored_regions() RETURNS SETOF rectify.scored_region
-  LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
-DECLARE
-  c rectify.scoring_context;
-BEGIN
-  SELECT * INTO c FROM rectify.scoring_context;
-  RETURN QUERY SELECT * FROM rectify.scored_regions(c.asof, c.known_at);
-END $$;
-COMMENT ON FUNCTION rectify.bi_scored_regions() IS
-  'internal: rectify.scored_regions for the session''s asof and known_at, read as the owner, for the BI views';
+-- known_at of the session's settings (rectify.scoring_context, passed in
+-- by the views).  Only the parts that see every item may execute them.
+CREATE FUNCTION rectify.bi_scored_items(asof date, known_at timestamptz) RETURNS SETOF rectify.scored_item
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp
+  AS $$ SELECT * FROM rectify.scored_items(asof, known_at) $$;
+COMMENT ON FUNCTION rectify.bi_scored_items(date, timestamptz) IS
+  'internal: rectify.scored_items read as the owner, for the BI views';
+CREATE FUNCTION rectify.bi_scored_units(asof date, known_at timestamptz) RETURNS SETOF rectify.scored_unit
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp
+  AS $$ SELECT * FROM rectify.scored_units(asof, known_at) $$;
+COMMENT ON FUNCTION rectify.bi_scored_units(date, timestamptz) IS
+  'internal: rectify.scored_units read as the owner, for the BI views';
+CREATE FUNCTION rectify.bi_scored_regions(asof date, known_at timestamptz) RETURNS SETOF rectify.scored_region
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp
+  AS $$ SELECT * FROM rectify.scored_regions(asof, known_at) $$;
+COMMENT ON FUNCTION rectify.bi_scored_regions(date, timestamptz) IS
+  'internal: rectify.scored_regions read as the owner, for the BI views';
 -- each item's primary units and lead supervisors on the scoring asof
 CREATE FUNCTION rectify.bi_item_units()
   RETURNS TABLE (item_id bigint, primary_units text, lead_supervisors text)
@@ -57,10 +42,11 @@ CREATE FUNCTION rectify.bi_item_units()
 $$;
 COMMENT ON FUNCTION rectify.bi_item_units() IS
   'internal: each item''s primary units and lead supervisors on the scoring asof, read as the owner, for rectify.bi_items';
-REVOKE EXECUTE ON FUNCTION rectify.bi_scored_items(), rectify.bi_scored_units(), rectify.bi_scored_regions(),
-                           rectify.bi_item_units() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION rectify.bi_scored_items(), rectify.bi_scored_units(), rectify.bi_scored_regions(),
-                          rectify.bi_item_units() TO rectify_reader, rectify_admin, rectify_verifier;
+REVOKE EXECUTE ON FUNCTION rectify.bi_scored_items(date, timestamptz), rectify.bi_scored_units(date, timestamptz),
+                           rectify.bi_scored_regions(date, timestamptz), rectify.bi_item_units() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION rectify.bi_scored_items(date, timestamptz), rectify.bi_scored_units(date, timestamptz),
+                          rectify.bi_scored_regions(date, timestamptz), rectify.bi_item_units()
+  TO rectify_reader, rectify_admin, rectify_verifier;
 
 CREATE VIEW rectify.bi_items WITH (security_invoker = false) AS
   SELECT s.item_id, s.code, s.source, s.category, s.asof,
@@ -76,7 +62,8 @@ CREATE VIEW rectify.bi_items WITH (security_invoker = false) AS
          s.state::text AS state, s.days_overdue, s.level::text AS escalation_level,
          s.peak_level::text AS peak_level, s.reopened, s.progress, s.expected_progress, s.score,
          s.completed_on, s.closed_on, u.primary_units, u.lead_supervisors
-    FROM rectify.bi_scored_items() s
+    FROM rectify.bi_scored_items((SELECT c.asof FROM rectify.scoring_context c),
+                                 (SELECT c.known_at FROM rectify.scoring_context c)) s
     LEFT JOIN rectify.bi_item_units() u USING (item_id);
 COMMENT ON VIEW rectify.bi_items IS
   'BI: one row per item assigned by asof (rectify.today(), or the session setting rectify.asof; as known at rectify.known_at, default now), as it stood then: region and unit names, status, deadline, due date, deadline state, days overdue, escalation level then and highest reached, reopenings, progress, 序时进度, score';
@@ -86,7 +73,8 @@ CREATE VIEW rectify.bi_unit_scorecard WITH (security_invoker = false) AS
          s.unit_id, s.unit, s.unit_region::text AS unit_region, s.items, s.closed, s.closed_on_time,
          s.open_overdue, s.on_time_rate, s.mean_score, s.max_level::text AS max_level,
          s.reopened, s.rank, s.bottom
-    FROM rectify.bi_scored_units() s;
+    FROM rectify.bi_scored_units((SELECT c.asof FROM rectify.scoring_context c),
+                                 (SELECT c.known_at FROM rectify.scoring_context c)) s;
 COMMENT ON VIEW rectify.bi_unit_scorecard IS
   'BI: rectify.unit_scorecard as of rectify.today() (or the session setting rectify.asof; as known at rectify.known_at, default now), one row per primary responsible unit';
 
@@ -95,7 +83,8 @@ CREATE VIEW rectify.bi_region_scorecard WITH (security_invoker = false) AS
          s.level, s.region::text AS region_code, s.region_name, s.items, s.closed,
          s.closed_on_time, s.open_overdue, s.on_time_rate, s.mean_score, s.max_level::text AS max_level,
          s.reopened, s.rank, s.bottom
-    FROM rectify.bi_scored_regions() s;
+    FROM rectify.bi_scored_regions((SELECT c.asof FROM rectify.scoring_context c),
+                                   (SELECT c.known_at FROM rectify.scoring_context c)) s;
 COMMENT ON VIEW rectify.bi_region_scorecard IS
   'BI: rectify.region_scorecard at every level (province, prefecture, county) as of rectify.today() (or the session setting rectify.asof; as known at rectify.known_at, default now), one row per level and region';
 
