@@ -232,15 +232,16 @@ BEGIN
                SELECT 1 AS o, f.jobname AS k,
                       format('%s: %s failed run%s since %s, the last at %s: %s', f.jobname, f.n,
                              CASE WHEN f.n = 1 THEN '' ELSE 's' END,
-                             coalesce('the last success at ' || to_char(f.last_ok, 'YYYY-MM-DD HH24:MI:SS TZ'), 'it was scheduled (no success recorded)'),
-                             to_char(f.last_at, 'YYYY-MM-DD HH24:MI:SS TZ'),
+                             coalesce('the last success at ' || to_char(f.last_ok AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS ') || $1, 'it was scheduled (no success recorded)'),
+                             to_char(f.last_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS ') || $1,
                              coalesce(pg_catalog.left(f.message, 300), 'no message')) AS p
                  FROM failed f
                UNION ALL
                SELECT 2, s.jobname,
-                      format('%s: a run started at %s has not finished (%s): pg_cron starts no other run of the job meanwhile',
-                             s.jobname, to_char(s.since_at, 'YYYY-MM-DD HH24:MI:SS TZ'),
-                             date_trunc('minute', pg_catalog.now() - s.since_at))
+                      format('%s: a run started at %s has not finished after %s h %s min: pg_cron starts no other run of the job meanwhile',
+                             s.jobname, to_char(s.since_at AT TIME ZONE $1, 'YYYY-MM-DD HH24:MI:SS ') || $1,
+                             floor(extract(epoch FROM pg_catalog.now() - s.since_at) / 3600),
+                             floor(extract(epoch FROM pg_catalog.now() - s.since_at) / 60)::bigint % 60)
                  FROM stuck s
                UNION ALL
                SELECT 3, j.jobname, format('%s is inactive (cron.job.active = false): it does not run', j.jobname)
@@ -252,7 +253,7 @@ BEGIN
                 WHERE rectify.job_command(substr(j.jobname, 9)) IS DISTINCT FROM j.command
                   AND rectify.job_command(substr(j.jobname, 9)) IS NOT NULL) x
               ORDER BY x.o, x.k)$q$
-    INTO jobs, fails, problems;
+    INTO jobs, fails, problems USING rectify.office_time_zone();
   IF fails THEN
     status := 'fail';
   ELSIF cardinality(problems) > 0 THEN
@@ -334,7 +335,7 @@ BEGIN
   END IF;
   IF o.cron_history_days = 0 AND to_regclass('cron.job_run_details') IS NOT NULL THEN
     worst := CASE WHEN worst = 'fail' THEN worst ELSE 'warn' END;
-    problems := problems || 'cron_history_days 0: every run deletes the records of the runs before it, so failed runs cannot be seen';
+    problems := problems || 'cron_history_days 0: every run deletes the records of the runs before it, so failed runs cannot be seen'::text;
   END IF;
   status := worst;
   detail := CASE WHEN cardinality(problems) > 0 THEN array_to_string(problems, '; ')
