@@ -1,7 +1,8 @@
 -- pg_cron glue: schedule_jobs() / unschedule_jobs(), the monthly dispatch
 -- (一月一调度), housekeeping of cron.job_run_details, and the errors when
 -- pg_cron is in another database.  pg_cron 1.4 reads schedules in UTC:
--- '0 0 * * *' is 08:00 Beijing time.
+-- '0 0 * * *' is 08:00 Beijing time; the daily job runs every hour
+-- ('0 * * * *') and rectify.run_daily() picks the office's days (health.sql).
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS pg_cron;
 DROP EXTENSION IF EXISTS rectify CASCADE;

@@ -1,18 +1,20 @@
 -- ------------------------------------------------------------------
 -- pg_cron glue.  Nothing here refers to pg_cron at parse time: every call
 -- goes through EXECUTE, after checking that pg_cron is in this database.
--- pg_cron 1.4 reads schedules in UTC (cron.timezone came in 1.5).
+-- pg_cron 1.4 reads schedules in UTC (cron.timezone came in 1.5): the
+-- daily job runs every hour and rectify.run_daily() decides, on the
+-- office's clock, which days are due (58_health.sql).
 -- ------------------------------------------------------------------
 
 CREATE FUNCTION rectify.job_command(job text)
   RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN CASE job
-    WHEN 'escalate' THEN 'SELECT count(*) AS escalated FROM rectify.escalate(); SELECT rectify.purge_cron_history()'
-    WHEN 'escalate-elsewhere' THEN 'SELECT count(*) AS escalated FROM rectify.escalate()'
+    WHEN 'escalate' THEN 'SELECT count(*) AS days FROM rectify.run_daily(); SELECT rectify.purge_cron_history()'
+    WHEN 'escalate-elsewhere' THEN 'SELECT count(*) AS days FROM rectify.run_daily()'
     WHEN 'dispatch' THEN 'SELECT rectify.dispatch()' END;
 COMMENT ON FUNCTION rectify.job_command(text) IS
-  'the SQL a rectify pg_cron job runs (escalate, escalate-elsewhere, dispatch): schema-qualified, as each run starts with the default search_path';
+  'the SQL a rectify pg_cron job runs (escalate: the hourly rectify.run_daily(), escalate-elsewhere, dispatch): schema-qualified, as each run starts with the default search_path';
 
 -- Check a pg_cron 1.4 schedule; returns it trimmed.
 CREATE FUNCTION rectify.check_cron_schedule(schedule text, what text)
@@ -28,7 +30,7 @@ BEGIN
     RAISE EXCEPTION 'invalid pg_cron schedule for %: "%"', what, coalesce(schedule, 'NULL')
       USING ERRCODE = 'invalid_parameter_value',
             DETAIL = 'pg_cron 1.4 takes five fields (minute hour day-of-month month day-of-week) read in UTC, or @daily, @weekly, @monthly, @yearly, @hourly; it has no seconds.',
-            HINT = 'For 08:00 Beijing time daily give ''0 0 * * *''; for 08:30 on the 1st of each month ''30 0 1 * *''.';
+            HINT = 'For the daily run give ''0 * * * *'' (every hour: each office day runs once, missed days are caught up); for 08:30 Beijing time on the 1st of each month ''30 0 1 * *''.';
   END IF;
   RETURN s;
 END $$;
@@ -55,6 +57,13 @@ BEGIN
                   CASE WHEN loc::date > utc::date THEN ' (next day)'
                        WHEN loc::date < utc::date THEN ' (previous day)' ELSE '' END);
   END IF;
+  -- every hour at a minute: the same minute in the office's zone, unless
+  -- its offset has minutes (Asia/Kolkata)
+  IF cardinality(f) = 5 AND f[1] ~ '^\d{1,2}$' AND f[1]::integer < 60 AND f[2:5] = ARRAY['*', '*', '*', '*'] THEN
+    utc := current_date + make_time(0, f[1]::integer, 0);
+    loc := (utc AT TIME ZONE 'UTC') AT TIME ZONE tz;
+    RETURN format('every hour at :%s UTC = :%s %s', to_char(utc, 'MI'), to_char(loc, 'MI'), tz);
+  END IF;
   off := pg_catalog.now() AT TIME ZONE tz - pg_catalog.now() AT TIME ZONE 'UTC';
   RETURN format('UTC; %s = UTC%s%s', tz, CASE WHEN off < interval '0' THEN '-' ELSE '+' END,
                 to_char(CASE WHEN off < interval '0' THEN -off ELSE off END, 'HH24:MI'));
@@ -65,7 +74,7 @@ COMMENT ON FUNCTION rectify.cron_schedule_note(text) IS
 -- Raise the right error unless pg_cron is usable from this database.
 -- action is 'schedule' or 'unschedule'; the other-database message gives
 -- the exact calls to run there.
-CREATE FUNCTION rectify.require_cron(action text, escalate_at text DEFAULT '0 0 * * *',
+CREATE FUNCTION rectify.require_cron(action text, escalate_at text DEFAULT '0 * * * *',
                                      dispatch_at text DEFAULT '30 0 1 * *')
   RETURNS void
   LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -82,7 +91,7 @@ BEGIN
     RAISE EXCEPTION 'pg_cron is not available'
       USING ERRCODE = 'object_not_in_prerequisite_state',
             DETAIL = 'pg_cron is not in shared_preload_libraries, so jobs cannot be scheduled from the database.',
-            HINT = format('Set shared_preload_libraries = ''pg_cron'', cron.database_name = %L and cron.use_background_workers = on, restart, then CREATE EXTENSION pg_cron in database %I. Without pg_cron, have any scheduler run SELECT rectify.escalate() daily and SELECT rectify.dispatch() monthly.', db, db);
+            HINT = format('Set shared_preload_libraries = ''pg_cron'', cron.database_name = %L and cron.use_background_workers = on, restart, then CREATE EXTENSION pg_cron in database %I. Without pg_cron, have any scheduler run SELECT rectify.run_daily() every hour and SELECT rectify.dispatch() monthly.', db, db);
   END IF;
   IF cron_db = db THEN
     RAISE EXCEPTION 'pg_cron is loaded but not created in database "%"', db
@@ -112,7 +121,7 @@ END $$;
 COMMENT ON FUNCTION rectify.require_cron(text, text, text) IS
   'returns if pg_cron is created in this database; otherwise raises 55000 saying what to configure, or, when pg_cron is in another database, the exact cron.schedule_in_database calls to run there';
 
-CREATE FUNCTION rectify.schedule_jobs(escalate_at text DEFAULT '0 0 * * *',
+CREATE FUNCTION rectify.schedule_jobs(escalate_at text DEFAULT '0 * * * *',
                                       dispatch_at text DEFAULT '30 0 1 * *')
   RETURNS TABLE (jobid bigint, jobname text, schedule text, runs_at text, command text)
   LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -138,7 +147,7 @@ BEGIN
   END LOOP;
 END $$;
 COMMENT ON FUNCTION rectify.schedule_jobs(text, text) IS
-  'creates or updates the pg_cron jobs rectify-escalate (daily escalate() and run-history housekeeping; default 0 0 * * * UTC = 08:00 Beijing) and rectify-dispatch (monthly dispatch(); default 30 0 1 * * UTC = 08:30 Beijing on the 1st). Opt-in; needs pg_cron in this database';
+  'creates or updates the pg_cron jobs rectify-escalate (rectify.run_daily(), which runs each office day once and catches up missed days, and run-history housekeeping; default 0 * * * *, every hour) and rectify-dispatch (monthly dispatch(); default 30 0 1 * * UTC = 08:30 Beijing on the 1st). Opt-in; needs pg_cron in this database';
 
 CREATE FUNCTION rectify.unschedule_jobs()
   RETURNS TABLE (jobid bigint, jobname text)
@@ -182,7 +191,8 @@ BEGIN
     DELETE FROM cron.job_run_details d
      WHERE d.end_time < pg_catalog.now() - make_interval(days => $1)
        AND (d.jobid IN (SELECT j.jobid FROM cron.job j WHERE j.jobname LIKE 'rectify-%')
-            OR d.command LIKE '%rectify.escalate(%' OR d.command LIKE '%rectify.dispatch(%')$q$
+            OR d.command LIKE '%rectify.escalate(%' OR d.command LIKE '%rectify.run_daily(%'
+            OR d.command LIKE '%rectify.dispatch(%')$q$
     USING keep;
   GET DIAGNOSTICS n = ROW_COUNT;
   RETURN n;
