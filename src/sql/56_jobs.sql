@@ -8,7 +8,7 @@ CREATE FUNCTION rectify.job_command(job text)
   RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN CASE job
-    WHEN 'escalate' THEN 'SELECT count(*) AS escalated FROM rectify.escalate(); SELECT rectify.purge_cron_history()'
+    WHEN 'escalate' THEN 'SELECT count(*) AS escalated FROM rectify.escalate(); SELECT rectify.remind() AS reminded, rectify.purge_notifications() AS purged; SELECT rectify.purge_cron_history()'
     WHEN 'escalate-elsewhere' THEN 'SELECT count(*) AS escalated FROM rectify.escalate()'
     WHEN 'dispatch' THEN 'SELECT rectify.dispatch()' END;
 COMMENT ON FUNCTION rectify.job_command(text) IS
