@@ -342,7 +342,7 @@ BEGIN
   END IF;
   INSERT INTO rectify.notification_cursors AS c (role_name, consumer, last_id)
     VALUES (rectify.caller(), consumer, upto)
-    ON CONFLICT (role_name, consumer)
+    ON CONFLICT ON CONSTRAINT notification_cursors_pkey
     DO UPDATE SET last_id = greatest(c.last_id, EXCLUDED.last_id), acked_at = pg_catalog.now()
     RETURNING c.last_id INTO now_at;
   RETURN now_at;
