@@ -94,7 +94,10 @@ CREATE FUNCTION rectify.notify_escalations() RETURNS trigger
 DECLARE
   n bigint;
 BEGIN
-  IF NOT EXISTS (SELECT FROM new_events e WHERE e.kind IN ('escalated', 'escalated_manually')) THEN
+  -- Only steps recorded by this transaction: a restore copies old events
+  -- in (their recorded_at is not now()) and brings the outbox with them.
+  IF NOT EXISTS (SELECT FROM new_events e WHERE e.kind IN ('escalated', 'escalated_manually')
+                                           AND e.recorded_at = pg_catalog.now()) THEN
     RETURN NULL;
   END IF;
   PERFORM rectify.lock_outbox();
@@ -111,7 +114,7 @@ BEGIN
       SELECT array_agg(u.name ORDER BY r.seq, u.name) AS names
         FROM rectify.responsibilities_at(e.happened_on) r JOIN rectify.units u ON u.unit_id = r.unit_id
        WHERE r.item_id = e.item_id AND r.role = 'primary') pu ON true
-   WHERE e.kind IN ('escalated', 'escalated_manually')
+   WHERE e.kind IN ('escalated', 'escalated_manually') AND e.recorded_at = pg_catalog.now()
    ORDER BY e.event_id
   ON CONFLICT DO NOTHING;
   GET DIAGNOSTICS n = ROW_COUNT;
