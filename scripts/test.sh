@@ -28,9 +28,10 @@ cd "$(dirname "$0")/.."
 # Debian's packages for the build, and for the client drivers that
 # test/t/060_client_drivers.pl runs: pgjdbc (with the JDK's single-file
 # launcher) and psqlODBC under unixODBC, driven by the system python3's
-# pyodbc; node and npm come with the machine.
+# pyodbc; node and npm come with the machine.  python3-psycopg2 runs the
+# notification consumer of docs/notifications.md (test/t/080_notifications.pl).
 ensure_packages openjdk-17-jdk-headless libpostgresql-jdbc-java \
-	odbc-postgresql unixodbc python3-pyodbc || exit 1
+	odbc-postgresql unixodbc python3-pyodbc python3-psycopg2 || exit 1
 # One run at a time per machine: the extension is installed system-wide.
 # The test programs get "9>&-" so that no server they start can inherit
 # the lock and hold it after the suite ends.

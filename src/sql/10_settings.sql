@@ -10,7 +10,11 @@ CREATE TABLE rectify.settings (
   warning_days integer CHECK (warning_days BETWEEN 0 AND 3660),
   immediate_days integer CHECK (immediate_days BETWEEN 0 AND 3660),
   lag_threshold numeric CHECK (lag_threshold > 0 AND lag_threshold <= 1),
-  cron_history_days integer CHECK (cron_history_days BETWEEN 0 AND 36500)
+  cron_history_days integer CHECK (cron_history_days BETWEEN 0 AND 36500),
+  reminder_days integer[] CHECK (cardinality(reminder_days) BETWEEN 1 AND 10 AND array_position(reminder_days, NULL) IS NULL
+                                 AND 0 <= ALL (reminder_days) AND 3660 >= ALL (reminder_days)),
+  progress_report_day integer CHECK (progress_report_day BETWEEN 1 AND 28),
+  notification_keep_days integer CHECK (notification_keep_days BETWEEN 1 AND 36500)
 );
 COMMENT ON TABLE rectify.settings IS
   'the office''s settings, at most one row; NULL means the default shown by rectify.office';
@@ -22,6 +26,9 @@ COMMENT ON COLUMN rectify.settings.lag_threshold IS
   'an open item whose progress lags 序时进度 by at least this much is at least at notice (default 0.20)';
 COMMENT ON COLUMN rectify.settings.cron_history_days IS
   'days of rectify''s own pg_cron run records (cron.job_run_details) to keep (default 30)';
+COMMENT ON COLUMN rectify.settings.reminder_days IS 'days before a due date rectify.remind() reminds (default {15,7,1})';
+COMMENT ON COLUMN rectify.settings.progress_report_day IS 'day of the month by which an open item reports progress, else rectify.remind() reminds (default 25)';
+COMMENT ON COLUMN rectify.settings.notification_keep_days IS 'days rectify.notifications rows are kept before rectify.purge_notifications() removes them (default 90)';
 SELECT pg_catalog.pg_extension_config_dump('rectify.settings', '');
 
 -- A time zone the server does not know would break rectify.today() later;
@@ -53,7 +60,10 @@ CREATE VIEW rectify.office AS
          coalesce(s.warning_days, 15) AS warning_days,
          coalesce(s.immediate_days, 30) AS immediate_days,
          coalesce(s.lag_threshold, 0.20) AS lag_threshold,
-         coalesce(s.cron_history_days, 30) AS cron_history_days
+         coalesce(s.cron_history_days, 30) AS cron_history_days,
+         coalesce(s.reminder_days, '{15,7,1}') AS reminder_days,
+         coalesce(s.progress_report_day, 25) AS progress_report_day,
+         coalesce(s.notification_keep_days, 90) AS notification_keep_days
     FROM (SELECT) AS one LEFT JOIN rectify.settings s ON true;
 COMMENT ON VIEW rectify.office IS 'the office''s effective settings: rectify.settings with defaults filled in';
 

@@ -83,13 +83,20 @@ BEGIN
   -- One run at a time, with escalate() itself: a second run waits here,
   -- then reads what the first committed (a new snapshot per statement).
   PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'escalate' FOR UPDATE;
+  -- and with remind(): the job locks in one order, escalate, remind, then
+  -- the outbox (which the day's escalation steps and reminders write)
+  PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'remind' FOR UPDATE;
   SELECT max(r.office_date) INTO last_done
     FROM rectify.job_runs r WHERE r.job = 'escalate' AND r.outcome = 'done';
   day := coalesce(last_done + 1, upto);
   WHILE day <= upto LOOP
     t0 := pg_catalog.clock_timestamp();
     BEGIN
+      -- the day's escalation steps, then its reminders (rectify.remind),
+      -- and the outbox rows past their keeping period
       SELECT count(*) INTO n FROM rectify.escalate(day);
+      n := n + rectify.remind(day);
+      PERFORM rectify.purge_notifications(day);
       INSERT INTO rectify.job_runs AS r (job, office_date, started, finished, steps, outcome, detail)
         VALUES ('escalate', day, t0, pg_catalog.clock_timestamp(), n, 'done', NULL)
         ON CONFLICT (job, office_date) DO UPDATE
@@ -117,7 +124,7 @@ BEGIN
   END LOOP;
 END $$;
 COMMENT ON FUNCTION rectify.run_daily(date) IS
-  'the daily job: runs rectify.escalate(day) for every office day after the last one done up to upto (the first run ever: upto only), in order, recording each day in rectify.job_runs; returns the days it ran. A day already done is skipped; concurrent runs wait for each other; a failed day is recorded and stops the run. Administrators and superusers (42501 otherwise)';
+  'the daily job: runs rectify.escalate(day), rectify.remind(day) and rectify.purge_notifications(day) for every office day after the last one done up to upto (the first run ever: upto only), in order, recording each day in rectify.job_runs (steps: escalation steps and reminders written); returns the days it ran. A day already done is skipped; concurrent runs wait for each other; a failed day is recorded and stops the run. Administrators and superusers (42501 otherwise)';
 
 -- ------------------------------------------------------------------
 -- Health.

@@ -86,6 +86,9 @@ INSERT INTO rectify.indicator_targets (region, indicator, year, comparator, targ
 INSERT INTO rectify.escalation_policy (source, level, min_days_overdue, note)
   VALUES ('central', 'warning', 5, '中央督察交办问题从快督办');
 SELECT rectify.escalate('2022-03-01');
+-- the outbox: escalation steps and reminders, and a consumer's cursor
+SELECT rectify.remind('2022-03-01');
+SELECT rectify.ack_notifications('sms', 2);
 SELECT count(*) FROM rectify.run_daily('2022-03-01');                      -- a daily run record
 SELECT count(*) FROM rectify.dispatch('2022-03-01');
 SELECT rectify.dispatch('2022-03-01', retake_reason => '补录了一项进展');
