@@ -95,7 +95,7 @@ BEGIN
       -- the day's escalation steps, then its reminders (rectify.remind),
       -- and the outbox rows past their keeping period
       SELECT count(*) INTO n FROM rectify.escalate(day);
-      n := n + rectify.remind(day);
+      PERFORM rectify.remind(day);
       PERFORM rectify.purge_notifications(day);
       INSERT INTO rectify.job_runs AS r (job, office_date, started, finished, steps, outcome, detail)
         VALUES ('escalate', day, t0, pg_catalog.clock_timestamp(), n, 'done', NULL)
@@ -124,7 +124,7 @@ BEGIN
   END LOOP;
 END $$;
 COMMENT ON FUNCTION rectify.run_daily(date) IS
-  'the daily job: runs rectify.escalate(day), rectify.remind(day) and rectify.purge_notifications(day) for every office day after the last one done up to upto (the first run ever: upto only), in order, recording each day in rectify.job_runs (steps: escalation steps and reminders written); returns the days it ran. A day already done is skipped; concurrent runs wait for each other; a failed day is recorded and stops the run. Administrators and superusers (42501 otherwise)';
+  'the daily job: runs rectify.escalate(day), rectify.remind(day) and rectify.purge_notifications(day) for every office day after the last one done up to upto (the first run ever: upto only), in order, recording each day in rectify.job_runs (steps: the escalation steps); returns the days it ran. A day already done is skipped; concurrent runs wait for each other; a failed day is recorded and stops the run. Administrators and superusers (42501 otherwise)';
 
 -- ------------------------------------------------------------------
 -- Health.
