@@ -402,7 +402,8 @@ CREATE FUNCTION rectify.ledger(asof date DEFAULT rectify.today(),
                  state rectify.deadline_state, days_overdue integer,
                  expected_progress numeric, progress numeric,
                  completed_on date, closed_on date, closed_within_extension boolean,
-                 primary_units text, escalation_level rectify.escalation_level)
+                 primary_units text, escalation_level rectify.escalation_level,
+                 light rectify.light)
   LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
   SELECT i.item_id, i.code, i.region, i.category, i.source, i.status, i.deadline,
@@ -410,31 +411,37 @@ BEGIN ATOMIC
          i.due_date IS DISTINCT FROM i.original_due_date,
          rectify.due_state(i.due_date, i.completed_on, ledger.asof, o.warning_days),
          rectify.due_days_overdue(i.due_date, i.completed_on, ledger.asof),
-         CASE WHEN i.last_reopened IS NOT NULL
-              THEN rectify.due_progress(i.due_date, i.last_reopened, ledger.asof)
-              WHEN rectify.needs_calendar(i.deadline)
-              THEN rectify.due_progress(i.due_date, i.assigned, ledger.asof)
-              ELSE rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days) END,
+         x.expected_progress,
          i.progress, i.completed_on, i.closed_on,
          i.completed_on > i.original_due_date AND i.completed_on <= i.due_date,
          (SELECT string_agg(u.name, '; ' ORDER BY r.seq)
             FROM rectify.responsibilities_at(ledger.asof, ledger.known_at) r JOIN rectify.units u USING (unit_id)
            WHERE r.item_id = i.item_id AND r.role = 'primary'),
-         i.escalation_level
-    FROM rectify.item_states(ledger.asof, ledger.known_at) i CROSS JOIN rectify.office o;
+         i.escalation_level,
+         -- the light judges the 序时进度 shown beside it
+         rectify.light(i.due_date, i.completed_on, ledger.asof, i.progress, x.expected_progress,
+                       o.warning_days, o.lag_threshold)
+    FROM rectify.item_states(ledger.asof, ledger.known_at) i CROSS JOIN rectify.office o
+   CROSS JOIN LATERAL (
+     SELECT CASE WHEN i.last_reopened IS NOT NULL
+                 THEN rectify.due_progress(i.due_date, i.last_reopened, ledger.asof)
+                 WHEN rectify.needs_calendar(i.deadline)
+                 THEN rectify.due_progress(i.due_date, i.assigned, ledger.asof)
+                 ELSE rectify.expected_progress(i.deadline, i.assigned, ledger.asof, o.immediate_days)
+             END AS expected_progress) x;
 END;
 COMMENT ON FUNCTION rectify.ledger(date, timestamptz) IS
-  'every item assigned by asof with its status, progress, deadline state, days overdue, 序时进度, primary units and escalation level as they stood on asof, as known at known_at (default now)';
+  'every item assigned by asof with its status, progress, deadline state, days overdue, 序时进度, primary units, escalation level and traffic light (rectify.light) as they stood on asof, as known at known_at (default now)';
 
 CREATE FUNCTION rectify.overdue(asof date DEFAULT rectify.today(),
                                 known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (item_id bigint, code text, region rectify.region, deadline rectify.deadline,
                  due_date date, days_overdue integer, status rectify.item_status,
-                 progress numeric, primary_units text)
+                 progress numeric, primary_units text, light rectify.light)
   LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
   SELECT l.item_id, l.code, l.region, l.deadline, l.due_date, l.days_overdue, l.status,
-         l.progress, l.primary_units
+         l.progress, l.primary_units, l.light
     FROM rectify.ledger(overdue.asof, overdue.known_at) l
    WHERE l.state = 'overdue'
      -- the same condition in a form an index can use: open at asof
@@ -446,7 +453,7 @@ BEGIN ATOMIC
    ORDER BY l.days_overdue DESC, l.code;
 END;
 COMMENT ON FUNCTION rectify.overdue(date, timestamptz) IS
-  'open items past their due date on asof (逾期) as known at known_at (default now), most overdue first';
+  'open items past their due date on asof (逾期) as known at known_at (default now), most overdue first; their light is red';
 
 -- answers as the caller (row-level security applies)
 CREATE VIEW rectify.open_items WITH (security_invoker = true) AS

@@ -129,7 +129,8 @@ CREATE VIEW rectify.scoring_context WITH (security_invoker = false) AS
          (SELECT w.overdue_per_day FROM rectify.score_weights w) AS overdue_per_day,
          (SELECT w.overdue_floor FROM rectify.score_weights w) AS overdue_floor,
          (SELECT w.per_level FROM rectify.score_weights w) AS per_level,
-         (SELECT w.per_reopening FROM rectify.score_weights w) AS per_reopening;
+         (SELECT w.per_reopening FROM rectify.score_weights w) AS per_reopening,
+         (SELECT o.lag_threshold FROM rectify.office o) AS lag_threshold;
 COMMENT ON VIEW rectify.scoring_context IS
   'internal: the asof and known_at of the scoring views (settings rectify.asof and rectify.known_at, else the office''s today and now), the office''s settings and the scoring weights';
 
@@ -145,17 +146,20 @@ CREATE TYPE rectify.scored_item AS (
   status rectify.item_status, deadline rectify.deadline, assigned date, due_date date,
   completed_on date, closed_on date, asof date, state rectify.deadline_state,
   days_overdue integer, level rectify.escalation_level, peak_level rectify.escalation_level,
-  reopened integer, progress numeric, expected_progress numeric, score numeric);
+  reopened integer, progress numeric, expected_progress numeric, score numeric,
+  light rectify.light);
 COMMENT ON TYPE rectify.scored_item IS 'a row of rectify.scored_items: an item as it stood on asof, with its score';
 CREATE TYPE rectify.scored_unit AS (
   unit_id integer, unit text, unit_region rectify.region, items integer, closed integer,
   closed_on_time integer, open_overdue integer, on_time_rate numeric, mean_score numeric,
-  max_level rectify.escalation_level, reopened integer, rank integer, bottom boolean);
+  max_level rectify.escalation_level, reopened integer, rank integer, bottom boolean,
+  red integer, yellow integer, green integer, blue integer);
 COMMENT ON TYPE rectify.scored_unit IS 'a row of rectify.scored_units: a unit''s scorecard line';
 CREATE TYPE rectify.scored_region AS (
   level text, region rectify.region, region_name text, items integer, closed integer,
   closed_on_time integer, open_overdue integer, on_time_rate numeric, mean_score numeric,
-  max_level rectify.escalation_level, reopened integer, rank integer, bottom boolean);
+  max_level rectify.escalation_level, reopened integer, rank integer, bottom boolean,
+  red integer, yellow integer, green integer, blue integer);
 COMMENT ON TYPE rectify.scored_region IS 'a row of rectify.scored_regions: a region''s scorecard line at one level';
 
 CREATE FUNCTION rectify.scored_items(asof date, known_at timestamptz)
@@ -168,7 +172,7 @@ BEGIN ATOMIC
          rectify.due_days_overdue(i.due_date, i.completed_on, scored_items.asof),
          i.escalation_level, i.peak_level, i.reopened_count, i.progress,
          -- 序时进度 counts from the last reopening by asof
-         rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), scored_items.asof),
+         x.expected_progress,
          -- immediate_days: the stored due date's, so the score judges the
          -- same due date as the state even if the setting changed since;
          -- a deadline resolved against a calendar, or renewed by a
@@ -179,12 +183,17 @@ BEGIN ATOMIC
                             coalesce(i.last_reopened, i.assigned), i.completed_on, scored_items.asof,
                             i.peak_level, i.progress, i.reopened_count,
                             ROW(c.late_per_day, c.late_floor, c.lag_weight, c.overdue_base, c.overdue_per_day, c.overdue_floor, c.per_level, c.per_reopening)::rectify.score_weights,
-                            coalesce(i.due_date - i.assigned, c.immediate_days))
+                            coalesce(i.due_date - i.assigned, c.immediate_days)),
+         rectify.light(i.due_date, i.completed_on, scored_items.asof, i.progress, x.expected_progress,
+                       c.warning_days, c.lag_threshold)
     FROM rectify.item_states(scored_items.asof, scored_items.known_at) i
-   CROSS JOIN rectify.scoring_context c;
+   CROSS JOIN rectify.scoring_context c
+   CROSS JOIN LATERAL (
+     SELECT rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), scored_items.asof)
+              AS expected_progress) x;
 END;
 COMMENT ON FUNCTION rectify.scored_items(date, timestamptz) IS
-  'internal: every item assigned by asof as it stood then (as known at known_at) with its deadline state, days overdue, the highest escalation level it reached and its reopenings, and its score';
+  'internal: every item assigned by asof as it stood then (as known at known_at) with its deadline state, days overdue, the highest escalation level it reached and its reopenings, its score and its traffic light';
 
 -- Per unit: aggregate the responsibilities by unit_id first and name the
 -- units after (5 thousand rows, not a million).
@@ -200,21 +209,26 @@ BEGIN ATOMIC
            count(*) FILTER (WHERE s.state = 'overdue')::integer AS open_overdue,
            round(avg(s.score), 2) AS mean_score,
            max(s.peak_level) AS max_level,
-           coalesce(sum(s.reopened), 0)::integer AS reopened
+           coalesce(sum(s.reopened), 0)::integer AS reopened,
+           count(*) FILTER (WHERE s.light = 'red')::integer AS red,
+           count(*) FILTER (WHERE s.light = 'yellow')::integer AS yellow,
+           count(*) FILTER (WHERE s.light = 'green')::integer AS green,
+           count(*) FILTER (WHERE s.light = 'blue')::integer AS blue
       FROM rectify.responsibilities_at(scored_units.asof, scored_units.known_at) r
       LEFT JOIN rectify.scored_items(scored_units.asof, scored_units.known_at) s ON s.item_id = r.item_id
      WHERE r.role = 'primary'
      GROUP BY r.unit_id),
   ranked AS (
     SELECT u.unit_id, u.name AS unit, u.region AS unit_region, p.items, p.closed, p.closed_on_time,
-           p.open_overdue, p.mean_score, p.max_level, p.reopened,
+           p.open_overdue, p.mean_score, p.max_level, p.reopened, p.red, p.yellow, p.green, p.blue,
            round(p.closed_on_time::numeric / nullif(p.closed + p.open_overdue, 0), 4) AS on_time_rate,
            CASE WHEN p.items > 0
                 THEN rank() OVER (PARTITION BY p.items > 0 ORDER BY p.mean_score DESC) END::integer AS rank
       FROM per_unit p JOIN rectify.units u ON u.unit_id = p.unit_id)
   SELECT r.unit_id, r.unit, r.unit_region, r.items, r.closed, r.closed_on_time, r.open_overdue,
          r.on_time_rate, r.mean_score, r.max_level, r.reopened, r.rank,
-         coalesce(r.rank = max(r.rank) OVER () AND max(r.rank) OVER () > 1, false)
+         coalesce(r.rank = max(r.rank) OVER () AND max(r.rank) OVER () > 1, false),
+         r.red, r.yellow, r.green, r.blue
     FROM ranked r;
 END;
 COMMENT ON FUNCTION rectify.scored_units(date, timestamptz) IS
@@ -232,7 +246,11 @@ BEGIN ATOMIC
            count(*) FILTER (WHERE s.state = 'overdue')::integer AS open_overdue,
            round(avg(s.score), 2) AS mean_score,
            max(s.peak_level) AS max_level,
-           sum(s.reopened)::integer AS reopened
+           sum(s.reopened)::integer AS reopened,
+           count(*) FILTER (WHERE s.light = 'red')::integer AS red,
+           count(*) FILTER (WHERE s.light = 'yellow')::integer AS yellow,
+           count(*) FILTER (WHERE s.light = 'green')::integer AS green,
+           count(*) FILTER (WHERE s.light = 'blue')::integer AS blue
       FROM rectify.scored_items(scored_regions.asof, scored_regions.known_at) s
      CROSS JOIN LATERAL (VALUES
              ('province', rectify.province(s.region)),
@@ -252,7 +270,8 @@ BEGIN ATOMIC
            ORDER BY n.code DESC LIMIT 1),
          r.items, r.closed, r.closed_on_time, r.open_overdue, r.on_time_rate, r.mean_score,
          r.max_level, r.reopened, r.rank,
-         r.rank = max(r.rank) OVER (PARTITION BY r.level) AND max(r.rank) OVER (PARTITION BY r.level) > 1
+         r.rank = max(r.rank) OVER (PARTITION BY r.level) AND max(r.rank) OVER (PARTITION BY r.level) > 1,
+         r.red, r.yellow, r.green, r.blue
     FROM ranked r;
 END;
 COMMENT ON FUNCTION rectify.scored_regions(date, timestamptz) IS
@@ -277,43 +296,47 @@ CREATE FUNCTION rectify.item_scores(asof date DEFAULT rectify.today(),
   RETURNS TABLE (item_id bigint, code text, region rectify.region, status rectify.item_status,
                  state rectify.deadline_state, due_date date, days_overdue integer,
                  level rectify.escalation_level, peak_level rectify.escalation_level,
-                 reopened integer, progress numeric, expected_progress numeric, score numeric)
+                 reopened integer, progress numeric, expected_progress numeric, score numeric,
+                 light rectify.light)
   LANGUAGE plpgsql STABLE
   SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
   PERFORM rectify.check_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.item_id, s.code, s.region, s.status, s.state, s.due_date, s.days_overdue,
-           s.level, s.peak_level, s.reopened, s.progress, s.expected_progress, s.score
+           s.level, s.peak_level, s.reopened, s.progress, s.expected_progress, s.score, s.light
       FROM rectify.scored_items(asof, known_at) s ORDER BY s.item_id;
 END $$;
 COMMENT ON FUNCTION rectify.item_scores(date, timestamptz) IS
-  'every item assigned by asof with its state, days overdue, current and highest escalation level reached, reopenings by asof and rectify.item_score with the office''s weights';
+  'every item assigned by asof with its state, days overdue, current and highest escalation level reached, reopenings by asof, rectify.item_score with the office''s weights and the traffic light (rectify.light)';
 
 CREATE FUNCTION rectify.unit_scorecard(asof date DEFAULT rectify.today(),
                                        known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (unit_id integer, unit text, unit_region rectify.region, items integer,
                  closed integer, closed_on_time integer, open_overdue integer,
                  on_time_rate numeric, mean_score numeric, max_level rectify.escalation_level,
-                 reopened integer, rank integer, bottom boolean)
+                 reopened integer, rank integer, bottom boolean,
+                 red integer, yellow integer, green integer, blue integer)
   LANGUAGE plpgsql STABLE
   SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
   PERFORM rectify.check_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.unit_id, s.unit, s.unit_region, s.items, s.closed, s.closed_on_time, s.open_overdue,
-           s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom
+           s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom,
+           s.red, s.yellow, s.green, s.blue
       FROM rectify.scored_units(asof, known_at) s ORDER BY s.rank NULLS LAST, s.unit;
 END $$;
 COMMENT ON FUNCTION rectify.unit_scorecard(date, timestamptz) IS
-  '考核: one row per primary responsible unit as of asof: items, closed, closed on time, open overdue, on-time rate = closed_on_time / (closed + open_overdue) (NULL when 0), mean item score, highest level reached, reopenings, rank (1 = best, ties share a rank) and bottom (the last rank, when there are two ranks or more); units whose items all come later have 0 items and no rank';
+  '考核: one row per primary responsible unit as of asof: items, closed, closed on time, open overdue, on-time rate = closed_on_time / (closed + open_overdue) (NULL when 0), mean item score, highest level reached, reopenings, rank (1 = best, ties share a rank) and bottom (the last rank, when there are two ranks or more), then the items by traffic light: red, yellow, green, blue (closed is the closed column); units whose items all come later have 0 items and no rank';
 
 CREATE FUNCTION rectify.region_scorecard(asof date DEFAULT rectify.today(), level text DEFAULT 'prefecture',
                                          known_at timestamptz DEFAULT pg_catalog.now())
   RETURNS TABLE (region rectify.region, region_name text, items integer, closed integer,
                  closed_on_time integer, open_overdue integer, on_time_rate numeric,
                  mean_score numeric, max_level rectify.escalation_level, reopened integer,
-                 rank integer, bottom boolean)
+                 rank integer, bottom boolean,
+                 red integer, yellow integer, green integer, blue integer)
   LANGUAGE plpgsql STABLE
   SET search_path = pg_catalog, rectify, pg_temp AS $$
 BEGIN
@@ -325,7 +348,8 @@ BEGIN
   PERFORM rectify.check_scoring_time(asof, known_at);
   RETURN QUERY
     SELECT s.region, s.region_name, s.items, s.closed, s.closed_on_time, s.open_overdue,
-           s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom
+           s.on_time_rate, s.mean_score, s.max_level, s.reopened, s.rank, s.bottom,
+           s.red, s.yellow, s.green, s.blue
       FROM rectify.scored_regions(asof, known_at) s
      WHERE s.level = region_scorecard.level
      ORDER BY s.rank, s.region;

@@ -61,18 +61,18 @@ CREATE VIEW rectify.bi_items WITH (security_invoker = false) AS
          s.status::text AS status, s.deadline::text AS deadline, s.assigned, s.due_date,
          s.state::text AS state, s.days_overdue, s.level::text AS escalation_level,
          s.peak_level::text AS peak_level, s.reopened, s.progress, s.expected_progress, s.score,
-         s.completed_on, s.closed_on, u.primary_units, u.lead_supervisors
+         s.completed_on, s.closed_on, u.primary_units, u.lead_supervisors, s.light::text AS light
     FROM rectify.bi_scored_items((SELECT c.asof FROM rectify.scoring_context c),
                                  (SELECT c.known_at FROM rectify.scoring_context c)) s
     LEFT JOIN rectify.bi_item_units() u USING (item_id);
 COMMENT ON VIEW rectify.bi_items IS
-  'BI: one row per item assigned by asof (rectify.today(), or the session setting rectify.asof; as known at rectify.known_at, default now), as it stood then: region and unit names, status, deadline, due date, deadline state, days overdue, escalation level then and highest reached, reopenings, progress, 序时进度, score';
+  'BI: one row per item assigned by asof (rectify.today(), or the session setting rectify.asof; as known at rectify.known_at, default now), as it stood then: region and unit names, status, deadline, due date, deadline state, days overdue, escalation level then and highest reached, reopenings, progress, 序时进度, score, traffic light (red, yellow, green, blue, closed)';
 
 CREATE VIEW rectify.bi_unit_scorecard WITH (security_invoker = false) AS
   SELECT (SELECT c.asof FROM rectify.scoring_context c) AS asof,
          s.unit_id, s.unit, s.unit_region::text AS unit_region, s.items, s.closed, s.closed_on_time,
          s.open_overdue, s.on_time_rate, s.mean_score, s.max_level::text AS max_level,
-         s.reopened, s.rank, s.bottom
+         s.reopened, s.rank, s.bottom, s.red, s.yellow, s.green, s.blue
     FROM rectify.bi_scored_units((SELECT c.asof FROM rectify.scoring_context c),
                                  (SELECT c.known_at FROM rectify.scoring_context c)) s;
 COMMENT ON VIEW rectify.bi_unit_scorecard IS
@@ -82,7 +82,7 @@ CREATE VIEW rectify.bi_region_scorecard WITH (security_invoker = false) AS
   SELECT (SELECT c.asof FROM rectify.scoring_context c) AS asof,
          s.level, s.region::text AS region_code, s.region_name, s.items, s.closed,
          s.closed_on_time, s.open_overdue, s.on_time_rate, s.mean_score, s.max_level::text AS max_level,
-         s.reopened, s.rank, s.bottom
+         s.reopened, s.rank, s.bottom, s.red, s.yellow, s.green, s.blue
     FROM rectify.bi_scored_regions((SELECT c.asof FROM rectify.scoring_context c),
                                    (SELECT c.known_at FROM rectify.scoring_context c)) s;
 COMMENT ON VIEW rectify.bi_region_scorecard IS
