@@ -205,6 +205,19 @@ UPDATE rectify.settings SET time_zone = NULL;
 ALTER TABLE rectify.settings ENABLE TRIGGER settings_check;
 
 -- ---------------------------------------------------------------------
+-- The outbox: the daily runs wrote escalation steps (and reminders); no
+-- consumer has taken them, so two days after their date health warns, and
+-- once a consumer acknowledges them it is ok again.
+-- ---------------------------------------------------------------------
+SELECT count(*) > 0 AS outbox_has_rows FROM rectify.notifications;
+SET SESSION AUTHORIZATION hl_adam;
+SELECT check_name, status FROM health('2022-06-21') WHERE check_name = 'outbox';
+SELECT check_name, status, detail FROM health('2022-06-25') WHERE check_name = 'outbox';
+SELECT ack_notifications('sms', (SELECT max(n.id) FROM take_notifications('sms', 1000) n)) > 0 AS acked;
+SELECT check_name, status, detail FROM health('2022-06-25') WHERE check_name = 'outbox';
+RESET SESSION AUTHORIZATION;
+
+-- ---------------------------------------------------------------------
 -- The pg_cron job's command: an hourly run_daily() and the housekeeping.
 -- ---------------------------------------------------------------------
 SELECT job_command('escalate') AS escalate, job_command('escalate-elsewhere') AS elsewhere;

@@ -14,7 +14,8 @@ CREATE TABLE rectify.settings (
   reminder_days integer[] CHECK (cardinality(reminder_days) BETWEEN 1 AND 10 AND array_position(reminder_days, NULL) IS NULL
                                  AND 0 <= ALL (reminder_days) AND 3660 >= ALL (reminder_days)),
   progress_report_day integer CHECK (progress_report_day BETWEEN 1 AND 28),
-  notification_keep_days integer CHECK (notification_keep_days BETWEEN 1 AND 36500)
+  notification_keep_days integer CHECK (notification_keep_days BETWEEN 1 AND 36500),
+  outbox_alert_days integer CHECK (outbox_alert_days BETWEEN 1 AND 365)
 );
 COMMENT ON TABLE rectify.settings IS
   'the office''s settings, at most one row; NULL means the default shown by rectify.office';
@@ -29,6 +30,7 @@ COMMENT ON COLUMN rectify.settings.cron_history_days IS
 COMMENT ON COLUMN rectify.settings.reminder_days IS 'days before a due date rectify.remind() reminds (default {15,7,1})';
 COMMENT ON COLUMN rectify.settings.progress_report_day IS 'day of the month by which an open item reports progress, else rectify.remind() reminds (default 25)';
 COMMENT ON COLUMN rectify.settings.notification_keep_days IS 'days rectify.notifications rows are kept before rectify.purge_notifications() removes them (default 90)';
+COMMENT ON COLUMN rectify.settings.outbox_alert_days IS 'rectify.health() warns about notifications no consumer has acknowledged this many days after their date (default 2)';
 SELECT pg_catalog.pg_extension_config_dump('rectify.settings', '');
 
 -- A time zone the server does not know would break rectify.today() later;
@@ -63,7 +65,8 @@ CREATE VIEW rectify.office AS
          coalesce(s.cron_history_days, 30) AS cron_history_days,
          coalesce(s.reminder_days, '{15,7,1}') AS reminder_days,
          coalesce(s.progress_report_day, 25) AS progress_report_day,
-         coalesce(s.notification_keep_days, 90) AS notification_keep_days
+         coalesce(s.notification_keep_days, 90) AS notification_keep_days,
+         coalesce(s.outbox_alert_days, 2) AS outbox_alert_days
     FROM (SELECT) AS one LEFT JOIN rectify.settings s ON true;
 COMMENT ON VIEW rectify.office IS 'the office''s effective settings: rectify.settings with defaults filled in';
 

@@ -355,6 +355,31 @@ COMMENT ON FUNCTION rectify.health_settings() IS
 -- health(asof): one row per check.  It runs as the owner, so that a
 -- monitoring role granted EXECUTE (and USAGE on the schema) needs no right
 -- on the ledger or on cron.job_run_details; EXECUTE is revoked from PUBLIC.
+-- The outbox: notifications no consumer has acknowledged outbox_alert_days
+-- after their date (a sender that stopped, or none at all).
+CREATE FUNCTION rectify.health_outbox(asof date, OUT status text, OUT detail text)
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  alert integer := (SELECT o.outbox_alert_days FROM rectify.office o);
+  delivered bigint := (SELECT max(c.last_id) FROM rectify.notification_cursors c);
+  waiting bigint;
+  oldest date;
+BEGIN
+  SELECT count(*), min(n.on_date) INTO waiting, oldest FROM rectify.notifications n
+   WHERE n.id > coalesce(delivered, 0) AND n.on_date <= asof - alert;
+  IF waiting = 0 THEN
+    status := 'ok';
+    detail := format('no notification waits more than %s days for a consumer', alert);
+  ELSE
+    status := 'warn';
+    detail := format('%s notifications from %s on have not been acknowledged by any consumer%s; '
+                     'check the sender (rectify.take_notifications / rectify.ack_notifications)',
+                     waiting, oldest, CASE WHEN delivered IS NULL THEN ' (no consumer has acknowledged any yet)' ELSE '' END);
+  END IF;
+END $$;
+COMMENT ON FUNCTION rectify.health_outbox(date) IS
+  'the outbox check of rectify.health(): warn when notifications dated outbox_alert_days (default 2) or more before asof are beyond every consumer''s cursor';
+
 CREATE FUNCTION rectify.health(asof date DEFAULT rectify.today())
   RETURNS TABLE (check_name text, status text, detail text)
   LANGUAGE plpgsql STABLE SECURITY DEFINER
@@ -366,13 +391,14 @@ DECLARE
 BEGIN
   PERFORM rectify.require_date(asof, 'the office day to check',
                                'Give a date such as 2022-06-20, or omit it for rectify.today().');
-  FOREACH c IN ARRAY ARRAY['escalation_run', 'pg_cron', 'calendar', 'settings'] LOOP
+  FOREACH c IN ARRAY ARRAY['escalation_run', 'pg_cron', 'calendar', 'settings', 'outbox'] LOOP
     BEGIN
       CASE c
         WHEN 'escalation_run' THEN SELECT * INTO s, d FROM rectify.health_daily_run(asof);
         WHEN 'pg_cron' THEN SELECT * INTO s, d FROM rectify.health_cron();
         WHEN 'calendar' THEN SELECT * INTO s, d FROM rectify.health_calendar(asof);
         WHEN 'settings' THEN SELECT * INTO s, d FROM rectify.health_settings();
+        WHEN 'outbox' THEN SELECT * INTO s, d FROM rectify.health_outbox(asof);
       END CASE;
     EXCEPTION WHEN OTHERS THEN
       -- a check that cannot run is a failure to look at, not a reason to
@@ -386,10 +412,11 @@ BEGIN
   END LOOP;
 END $$;
 COMMENT ON FUNCTION rectify.health(date) IS
-  'one row per check (escalation_run, pg_cron, calendar, settings) with status ok, warn or fail and a detail saying what is wrong and what to do; asof is the office day judged (default today). For monitoring: EXECUTE for rectify_admin, grant it to a monitoring role';
+  'one row per check (escalation_run, pg_cron, calendar, settings, outbox) with status ok, warn or fail and a detail saying what is wrong and what to do; asof is the office day judged (default today). For monitoring: EXECUTE for rectify_admin, grant it to a monitoring role';
 REVOKE EXECUTE ON FUNCTION rectify.health(date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION rectify.health_daily_run(date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION rectify.health_cron() FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION rectify.health_calendar(date) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION rectify.health_settings() FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION rectify.health_outbox(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION rectify.health(date) TO rectify_admin;
