@@ -113,7 +113,12 @@ my @reads = (
 	[ 'liu', 'SELECT * FROM rectify.indicator_attainment(2022) ORDER BY region, indicator, period' ],
 	[ 'liu', 'SELECT * FROM rectify.dispatch_compare ORDER BY 1, 2' ],
 	[ 'liu', 'SELECT * FROM rectify.history(2) ORDER BY 1' ],
-	[ 'liu', 'SELECT * FROM rectify.escalation_history() ORDER BY 1, 2' ]);
+	[ 'liu', 'SELECT * FROM rectify.escalation_history() ORDER BY 1, 2' ],
+	[ 'wang', "SELECT * FROM rectify.export_ledger('$asof')" ],
+	[ 'zhang', "SELECT * FROM rectify.export_ledger('$asof')" ],
+	[ 'liu', "SELECT check_name, status FROM rectify.health('$asof') ORDER BY 1" ],
+	# the outbox is the primary's, read on the standby; acknowledging writes
+	[ 'zhang', "SELECT id, kind, item_id, on_date FROM rectify.take_notifications('sms', 100) ORDER BY id" ]);
 foreach my $r (@reads)
 {
 	my ($role, $sql) = @$r;
@@ -145,7 +150,10 @@ my @writes = (
 	[ 'liu', q{SELECT rectify.dispatch('2023-01-01')} ],
 	[ 'liu', q{SELECT rectify.set_project_status(3, 'completed', '2022-12-01')} ],
 	[ 'wang', q{SELECT rectify.verify_project(3, ARRAY['40 t COD', '4 t NH3-N']::rectify.emission[], '2022-12-10')} ],
-	[ 'liu', q{SELECT rectify.set_setting('warning_days', '10')} ]);
+	[ 'liu', q{SELECT rectify.set_setting('warning_days', '10')} ],
+	[ 'liu', q{SELECT count(*) FROM rectify.run_daily('2023-01-01')} ],
+	[ 'liu', q{SELECT rectify.remind('2023-01-01')} ],
+	[ 'zhang', q{SELECT rectify.ack_notifications('sms', 1)} ]);
 foreach my $w (@writes)
 {
 	my ($role, $sql) = @$w;
