@@ -510,15 +510,9 @@ BEGIN
   -- Under REPEATABLE READ or SERIALIZABLE the snapshot would predate the
   -- job lock below, and the run could act on what a concurrent run
   -- already did.
-  IF current_setting('transaction_isolation') <> 'read committed' THEN
-    RAISE EXCEPTION 'rectify.escalate() cannot run at isolation level %', upper(current_setting('transaction_isolation'))
-      USING ERRCODE = 'invalid_transaction_state',
-            DETAIL = 'Its snapshot would predate the lock that keeps two runs apart.',
-            HINT = 'Run it in a READ COMMITTED transaction (the default): BEGIN ISOLATION LEVEL READ COMMITTED.';
-  END IF;
   -- One run at a time (a pg_cron job and a DBA's manual run): the second
   -- waits, then sees what the first committed.
-  PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'escalate' FOR UPDATE;
+  PERFORM rectify.lock_job('escalate', 'rectify.escalate()');
   SELECT o.lag_threshold INTO lag_limit FROM rectify.office o;
 
   -- Only items whose date has come (items_escalation_next_idx).  They are

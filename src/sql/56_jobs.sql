@@ -6,6 +6,26 @@
 -- office's clock, which days are due (58_health.sql).
 -- ------------------------------------------------------------------
 
+-- lock_job(job, fn): one run of a job at a time.  The run locks its row of
+-- rectify.job_locks (granted to nobody, so no role outside the extension
+-- can hold it); a second run waits, then reads what the first committed.
+-- Under REPEATABLE READ or SERIALIZABLE its snapshot would predate the
+-- lock, and it could act on what the first run already did: refused.
+CREATE FUNCTION rectify.lock_job(job text, fn text) RETURNS void
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION '% cannot run at isolation level %', fn, upper(current_setting('transaction_isolation'))
+      USING ERRCODE = 'invalid_transaction_state',
+            DETAIL = 'Its snapshot would predate the lock that keeps two runs apart.',
+            HINT = 'Run it in a READ COMMITTED transaction (the default): BEGIN ISOLATION LEVEL READ COMMITTED.';
+  END IF;
+  PERFORM 1 FROM rectify.job_locks l WHERE l.job = lock_job.job FOR UPDATE;
+END $$;
+COMMENT ON FUNCTION rectify.lock_job(text, text) IS
+  'serialises runs of a job on its row of rectify.job_locks; 25000 under REPEATABLE READ or SERIALIZABLE (the snapshot would predate the lock)';
+REVOKE EXECUTE ON FUNCTION rectify.lock_job(text, text) FROM PUBLIC;
+
 CREATE FUNCTION rectify.job_command(job text)
   RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE

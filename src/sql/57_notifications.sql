@@ -151,14 +151,8 @@ BEGIN
     PERFORM rectify.deny('only an administrator may run rectify.remind()');
   END IF;
   PERFORM rectify.require_date(asof, 'reminder date');
-  IF current_setting('transaction_isolation') <> 'read committed' THEN
-    RAISE EXCEPTION 'rectify.remind() cannot run at isolation level %', upper(current_setting('transaction_isolation'))
-      USING ERRCODE = 'invalid_transaction_state',
-            DETAIL = 'Its snapshot would predate the lock that keeps two runs apart.',
-            HINT = 'Run it in a READ COMMITTED transaction (the default): BEGIN ISOLATION LEVEL READ COMMITTED.';
-  END IF;
   -- one run at a time; a second waits, then finds what the first wrote
-  PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'remind' FOR UPDATE;
+  PERFORM rectify.lock_job('remind', 'rectify.remind()');
   PERFORM rectify.lock_outbox();
   SELECT * INTO o FROM rectify.office;
   mon := date_trunc('month', asof)::date;

@@ -74,15 +74,9 @@ BEGIN
             DETAIL = format('Today is %s in the office''s time zone (%s).', office_today, rectify.office_time_zone()),
             HINT = 'Give today or an earlier date, or omit it for rectify.today().';
   END IF;
-  IF current_setting('transaction_isolation') <> 'read committed' THEN
-    RAISE EXCEPTION 'rectify.run_daily() cannot run at isolation level %', upper(current_setting('transaction_isolation'))
-      USING ERRCODE = 'invalid_transaction_state',
-            DETAIL = 'Its snapshot would predate the lock that keeps two runs apart.',
-            HINT = 'Run it in a READ COMMITTED transaction (the default): BEGIN ISOLATION LEVEL READ COMMITTED.';
-  END IF;
   -- One run at a time, with escalate() itself: a second run waits here,
   -- then reads what the first committed (a new snapshot per statement).
-  PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'escalate' FOR UPDATE;
+  PERFORM rectify.lock_job('escalate', 'rectify.run_daily()');
   -- and with remind(): the job locks in one order, escalate, remind, then
   -- the outbox (which the day's escalation steps and reminders write)
   PERFORM 1 FROM rectify.job_locks l WHERE l.job = 'remind' FOR UPDATE;
