@@ -146,10 +146,7 @@ DECLARE
   n bigint;
   total bigint := 0;
 BEGIN
-  PERFORM rectify.require_primary('rectify.remind()');
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may run rectify.remind()');
-  END IF;
+  PERFORM rectify.require_admin('rectify.remind()', 'run rectify.remind()');
   PERFORM rectify.require_date(asof, 'reminder date');
   -- one run at a time; a second waits, then finds what the first wrote
   PERFORM rectify.lock_job('remind', 'rectify.remind()');
@@ -356,10 +353,7 @@ CREATE FUNCTION rectify.purge_notifications(asof date DEFAULT rectify.today())
 DECLARE
   n bigint;
 BEGIN
-  PERFORM rectify.require_primary('rectify.purge_notifications()');
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may purge notifications');
-  END IF;
+  PERFORM rectify.require_admin('rectify.purge_notifications()', 'purge notifications');
   PERFORM rectify.require_date(asof, 'purge date');
   DELETE FROM rectify.notifications n
    WHERE n.on_date < asof - (SELECT o.notification_keep_days FROM rectify.office o);

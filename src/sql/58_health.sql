@@ -59,12 +59,9 @@ DECLARE
   err_state text;
   err_message text;
 BEGIN
-  PERFORM rectify.require_primary('rectify.run_daily()');
   -- It runs as the owner, so that an administrator can run it; the
   -- pg_cron job runs as a superuser, who passes this check too.
-  IF NOT rectify.caller_is('admin') THEN
-    PERFORM rectify.deny('only an administrator may run rectify.run_daily()');
-  END IF;
+  PERFORM rectify.require_admin('rectify.run_daily()', 'run rectify.run_daily()');
   PERFORM rectify.require_date(upto, 'the last office day to run',
                                'Give a date such as 2022-06-20, or omit it for rectify.today().');
   office_today := rectify.today();
