@@ -195,41 +195,74 @@ END;
 COMMENT ON FUNCTION rectify.scored_items(date, timestamptz) IS
   'internal: every item assigned by asof as it stood then (as known at known_at) with its deadline state, days overdue, the highest escalation level it reached and its reopenings, its score and its traffic light';
 
--- Per unit: aggregate the responsibilities by unit_id first and name the
--- units after (5 thousand rows, not a million).
+-- score_lines(asof, known_at, by_unit): the lines of a scorecard, counted
+-- once for both: by unit (each item under each of its primary units on
+-- asof) or by region (each item under its province, prefecture and
+-- county).  A unit's lines are aggregated by unit_id and named after (5
+-- thousand rows, not a million).  Ranks within each level, best mean score
+-- first; bottom flags the last rank when there are two ranks or more.
+CREATE FUNCTION rectify.score_lines(asof date, known_at timestamptz, by_unit boolean)
+  RETURNS TABLE (level text, code text, items integer, closed integer, closed_on_time integer,
+                 open_overdue integer, on_time_rate numeric, mean_score numeric,
+                 max_level rectify.escalation_level, reopened integer, rank integer, bottom boolean,
+                 red integer, yellow integer, green integer, blue integer)
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  WITH members AS (
+    SELECT 'unit' AS level, r.unit_id::text AS code, s.item_id, s.state, s.score, s.peak_level,
+           s.reopened, s.light
+      FROM rectify.responsibilities_at(score_lines.asof, score_lines.known_at) r
+      LEFT JOIN rectify.scored_items(score_lines.asof, score_lines.known_at) s ON s.item_id = r.item_id
+     WHERE score_lines.by_unit AND r.role = 'primary'
+    UNION ALL
+    SELECT lv.level, lv.code::text, s.item_id, s.state, s.score, s.peak_level, s.reopened, s.light
+      FROM rectify.scored_items(score_lines.asof, score_lines.known_at) s
+     CROSS JOIN LATERAL (VALUES
+             ('province', rectify.province(s.region)),
+             ('prefecture', rectify.prefecture(s.region)),
+             ('county', CASE WHEN rectify.region_level(s.region) = 'county' THEN s.region END))
+           AS lv(level, code)
+     WHERE NOT score_lines.by_unit AND lv.code IS NOT NULL),
+  per_group AS (
+    SELECT m.level, m.code,
+           count(m.item_id)::integer AS items,
+           count(*) FILTER (WHERE m.state IN ('closed_on_time', 'closed_late'))::integer AS closed,
+           count(*) FILTER (WHERE m.state = 'closed_on_time')::integer AS closed_on_time,
+           count(*) FILTER (WHERE m.state = 'overdue')::integer AS open_overdue,
+           round(avg(m.score), 2) AS mean_score,
+           max(m.peak_level) AS max_level,
+           coalesce(sum(m.reopened), 0)::integer AS reopened,
+           count(*) FILTER (WHERE m.light = 'red')::integer AS red,
+           count(*) FILTER (WHERE m.light = 'yellow')::integer AS yellow,
+           count(*) FILTER (WHERE m.light = 'green')::integer AS green,
+           count(*) FILTER (WHERE m.light = 'blue')::integer AS blue
+      FROM members m
+     GROUP BY m.level, m.code),
+  ranked AS (
+    SELECT p.*,
+           round(p.closed_on_time::numeric / nullif(p.closed + p.open_overdue, 0), 4) AS on_time_rate,
+           CASE WHEN p.items > 0
+                THEN rank() OVER (PARTITION BY p.level, p.items > 0 ORDER BY p.mean_score DESC) END::integer AS rank
+      FROM per_group p)
+  SELECT r.level, r.code, r.items, r.closed, r.closed_on_time, r.open_overdue, r.on_time_rate,
+         r.mean_score, r.max_level, r.reopened, r.rank,
+         coalesce(r.rank = max(r.rank) OVER (PARTITION BY r.level)
+                  AND max(r.rank) OVER (PARTITION BY r.level) > 1, false),
+         r.red, r.yellow, r.green, r.blue
+    FROM ranked r;
+END;
+COMMENT ON FUNCTION rectify.score_lines(date, timestamptz, boolean) IS
+  'internal: the scorecard lines on asof as known at known_at, by primary unit (level unit, code the unit id) or by region (levels province, prefecture, county): items, closed, closed on time, open overdue, on-time rate, mean score, highest level, reopenings, rank, bottom and the count of each light';
+
 CREATE FUNCTION rectify.scored_units(asof date, known_at timestamptz)
   RETURNS SETOF rectify.scored_unit
   LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-  WITH per_unit AS (
-    SELECT r.unit_id,
-           count(s.item_id)::integer AS items,
-           count(*) FILTER (WHERE s.state IN ('closed_on_time', 'closed_late'))::integer AS closed,
-           count(*) FILTER (WHERE s.state = 'closed_on_time')::integer AS closed_on_time,
-           count(*) FILTER (WHERE s.state = 'overdue')::integer AS open_overdue,
-           round(avg(s.score), 2) AS mean_score,
-           max(s.peak_level) AS max_level,
-           coalesce(sum(s.reopened), 0)::integer AS reopened,
-           count(*) FILTER (WHERE s.light = 'red')::integer AS red,
-           count(*) FILTER (WHERE s.light = 'yellow')::integer AS yellow,
-           count(*) FILTER (WHERE s.light = 'green')::integer AS green,
-           count(*) FILTER (WHERE s.light = 'blue')::integer AS blue
-      FROM rectify.responsibilities_at(scored_units.asof, scored_units.known_at) r
-      LEFT JOIN rectify.scored_items(scored_units.asof, scored_units.known_at) s ON s.item_id = r.item_id
-     WHERE r.role = 'primary'
-     GROUP BY r.unit_id),
-  ranked AS (
-    SELECT u.unit_id, u.name AS unit, u.region AS unit_region, p.items, p.closed, p.closed_on_time,
-           p.open_overdue, p.mean_score, p.max_level, p.reopened, p.red, p.yellow, p.green, p.blue,
-           round(p.closed_on_time::numeric / nullif(p.closed + p.open_overdue, 0), 4) AS on_time_rate,
-           CASE WHEN p.items > 0
-                THEN rank() OVER (PARTITION BY p.items > 0 ORDER BY p.mean_score DESC) END::integer AS rank
-      FROM per_unit p JOIN rectify.units u ON u.unit_id = p.unit_id)
-  SELECT r.unit_id, r.unit, r.unit_region, r.items, r.closed, r.closed_on_time, r.open_overdue,
-         r.on_time_rate, r.mean_score, r.max_level, r.reopened, r.rank,
-         coalesce(r.rank = max(r.rank) OVER () AND max(r.rank) OVER () > 1, false),
-         r.red, r.yellow, r.green, r.blue
-    FROM ranked r;
+  SELECT u.unit_id, u.name, u.region, l.items, l.closed, l.closed_on_time, l.open_overdue,
+         l.on_time_rate, l.mean_score, l.max_level, l.reopened, l.rank, l.bottom,
+         l.red, l.yellow, l.green, l.blue
+    FROM rectify.score_lines(scored_units.asof, scored_units.known_at, true) l
+    JOIN rectify.units u ON u.unit_id = l.code::integer;
 END;
 COMMENT ON FUNCTION rectify.scored_units(date, timestamptz) IS
   'internal: the unit scorecard on asof as known at known_at (see rectify.unit_scorecard)';
@@ -238,41 +271,14 @@ CREATE FUNCTION rectify.scored_regions(asof date, known_at timestamptz)
   RETURNS SETOF rectify.scored_region
   LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-  WITH per_region AS (
-    SELECT lv.level, lv.code,
-           count(*)::integer AS items,
-           count(*) FILTER (WHERE s.state IN ('closed_on_time', 'closed_late'))::integer AS closed,
-           count(*) FILTER (WHERE s.state = 'closed_on_time')::integer AS closed_on_time,
-           count(*) FILTER (WHERE s.state = 'overdue')::integer AS open_overdue,
-           round(avg(s.score), 2) AS mean_score,
-           max(s.peak_level) AS max_level,
-           sum(s.reopened)::integer AS reopened,
-           count(*) FILTER (WHERE s.light = 'red')::integer AS red,
-           count(*) FILTER (WHERE s.light = 'yellow')::integer AS yellow,
-           count(*) FILTER (WHERE s.light = 'green')::integer AS green,
-           count(*) FILTER (WHERE s.light = 'blue')::integer AS blue
-      FROM rectify.scored_items(scored_regions.asof, scored_regions.known_at) s
-     CROSS JOIN LATERAL (VALUES
-             ('province', rectify.province(s.region)),
-             ('prefecture', rectify.prefecture(s.region)),
-             ('county', CASE WHEN rectify.region_level(s.region) = 'county' THEN s.region END))
-           AS lv(level, code)
-     WHERE lv.code IS NOT NULL
-     GROUP BY lv.level, lv.code),
-  ranked AS (
-    SELECT p.*,
-           round(p.closed_on_time::numeric / nullif(p.closed + p.open_overdue, 0), 4) AS on_time_rate,
-           rank() OVER (PARTITION BY p.level ORDER BY p.mean_score DESC)::integer AS rank
-      FROM per_region p)
-  SELECT r.level, r.code,
+  SELECT l.level, l.code::rectify.region,
          (SELECT n.name FROM rectify.regions n
-           WHERE n.code IN (r.code, rectify.prefecture(r.code), rectify.province(r.code))
+           WHERE n.code IN (l.code::rectify.region, rectify.prefecture(l.code::rectify.region),
+                            rectify.province(l.code::rectify.region))
            ORDER BY n.code DESC LIMIT 1),
-         r.items, r.closed, r.closed_on_time, r.open_overdue, r.on_time_rate, r.mean_score,
-         r.max_level, r.reopened, r.rank,
-         r.rank = max(r.rank) OVER (PARTITION BY r.level) AND max(r.rank) OVER (PARTITION BY r.level) > 1,
-         r.red, r.yellow, r.green, r.blue
-    FROM ranked r;
+         l.items, l.closed, l.closed_on_time, l.open_overdue, l.on_time_rate, l.mean_score,
+         l.max_level, l.reopened, l.rank, l.bottom, l.red, l.yellow, l.green, l.blue
+    FROM rectify.score_lines(scored_regions.asof, scored_regions.known_at, false) l;
 END;
 COMMENT ON FUNCTION rectify.scored_regions(date, timestamptz) IS
   'internal: the region scorecards of every level (province, prefecture, county) on asof as known at known_at (see rectify.region_scorecard)';
