@@ -134,8 +134,6 @@ h2 { font-size: 12.5pt; margin: 6mm 0 2mm; padding-left: 2mm; border-left: 4px s
 .kpi .v { font-size: 22pt; font-weight: bold; }
 .kpi.bad .v { color: #d62728; }
 .kpi .d { font-size: 8.5pt; color: #555; }
-.two { display: flex; gap: 4mm; }
-.two > div { flex: 1; min-width: 0; }
 svg.bars { max-width: 100%%; height: auto; }
 svg text { font-family: inherit; font-size: 12px; fill: #222; }
 table { border-collapse: collapse; width: 100%%; font-size: 9pt; }
@@ -173,7 +171,7 @@ $h$,
     LEFT JOIN (SELECT l.light, count(*)::integer AS c FROM rectify.ledger(asof) l
                 WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region GROUP BY l.light) g
       ON g.light = k;
-  html := html || '<div class="two"><section id="by-light"><h2>按灯色 Items by light</h2>'
+  html := html || '<section id="by-light"><h2>按灯色 Items by light</h2>'
                || rectify.report_bars(labels, vals, colors) || '</section>';
   SELECT array_agg(state_label ->> k::text ORDER BY k), array_agg(coalesce(c, 0) ORDER BY k),
          array_agg(CASE WHEN k IN ('overdue', 'closed_late') THEN '#d62728'
@@ -186,7 +184,7 @@ $h$,
                 WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region GROUP BY l.state) g
       ON g.state = k;
   html := html || '<section id="by-state"><h2>按期限状态 Items by state</h2>'
-               || rectify.report_bars(labels, vals, colors) || '</section></div>';
+               || rectify.report_bars(labels, vals, colors) || '</section>';
 
   -- overdue items by unit and by region
   SELECT array_agg(u ORDER BY c DESC, u), array_agg(c ORDER BY c DESC, u)
