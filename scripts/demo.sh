@@ -58,6 +58,11 @@ for extra in data/demo-*.sql; do
 	psql_demo -d "$DB" -v asof="$ASOF" -f "$extra"
 done
 psql_demo -d "$DB" -v asof="$ASOF" -f data/demo-report.sql
+# the monthly dispatch report for the month of ASOF (docs/report.md)
+REPORT=$DEMO_DIR/dispatch-report-${ASOF:0:7}.html
+psql_demo -d "$DB" -At -c "SELECT rectify.dispatch_report('$ASOF')" -o "$REPORT"
+echo
+echo "== the monthly dispatch report for ${ASOF:0:7}: $REPORT"
 
 cat <<MSG
 

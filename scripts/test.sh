@@ -32,6 +32,11 @@ cd "$(dirname "$0")/.."
 # notification consumer of docs/notifications.md (test/t/080_notifications.pl).
 ensure_packages openjdk-17-jdk-headless libpostgresql-jdbc-java \
 	odbc-postgresql unixodbc python3-pyodbc python3-psycopg2 || exit 1
+# test/t/090_report_render.pl renders the dispatch report in headless
+# Chromium with a CJK font and reads the PDF with pdftotext; it skips when
+# they could not be installed.
+ensure_packages chromium fonts-wqy-zenhei poppler-utils ||
+	echo "== chromium could not be installed: test/t/090_report_render.pl will skip"
 # One run at a time per machine: the extension is installed system-wide.
 # The test programs get "9>&-" so that no server they start can inherit
 # the lock and hold it after the suite ends.

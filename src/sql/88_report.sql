@@ -1,0 +1,299 @@
+-- ------------------------------------------------------------------
+-- The monthly dispatch report (一月一调度, 挂图作战): one self-contained
+-- HTML page a leader reads, rebuilt for any past month.  Every figure is
+-- computed here from the ledger's own functions (ledger, overdue,
+-- unit_scorecard, reduction_progress) for one date, asof: the month's
+-- last day, or today while the month is running.  It runs as the caller,
+-- so row-level security applies: an officer's report shows its items.
+-- Every text that comes from the ledger goes through html_escape.
+-- ------------------------------------------------------------------
+
+CREATE FUNCTION rectify.html_escape(t text) RETURNS text
+  LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+  RETURN pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(pg_catalog.replace(
+           t, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'), '"', '&quot;'), '''', '&#39;');
+COMMENT ON FUNCTION rectify.html_escape(text) IS
+  'text made safe for HTML content and attribute values: & < > " and '' become character references';
+
+-- A horizontal bar chart in SVG: one bar per label, its value written
+-- after it.  The labels are escaped here; colours are the caller's.
+CREATE FUNCTION rectify.report_bars(labels text[], vals integer[], colors text[] DEFAULT NULL)
+  RETURNS text
+  LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+  n integer := coalesce(array_length(labels, 1), 0);
+  top integer := 1;
+  bar_x constant integer := 190;
+  bar_w constant integer := 420;
+  row_h constant integer := 24;
+  svg text;
+  lbl text;
+  w integer;
+BEGIN
+  IF n = 0 THEN
+    RETURN '<p class="none">无 (none)</p>';
+  END IF;
+  FOR i IN 1 .. n LOOP
+    top := greatest(top, coalesce(vals[i], 0));
+  END LOOP;
+  svg := format('<svg class="bars" xmlns="http://www.w3.org/2000/svg" width="680" height="%s" viewBox="0 0 680 %s" role="img">',
+                n * row_h + 4, n * row_h + 4);
+  FOR i IN 1 .. n LOOP
+    -- shortened to what fits 180 px: a CJK character is as wide as two
+    -- Latin ones; the whole label stays in the bar's title
+    lbl := coalesce(labels[i], '');
+    IF char_length(lbl) + char_length(regexp_replace(lbl, '[\x01-\u2e7f]', '', 'g')) > 28 THEN
+      WHILE char_length(lbl) + char_length(regexp_replace(lbl, '[\x01-\u2e7f]', '', 'g')) > 26 LOOP
+        lbl := left(lbl, -1);
+      END LOOP;
+      lbl := lbl || '…';
+    END IF;
+    w := CASE WHEN coalesce(vals[i], 0) = 0 THEN 0 ELSE greatest(2, round(bar_w * vals[i]::numeric / top)::integer) END;
+    svg := svg || format(
+      '<g><title>%s</title><text x="%s" y="%s" text-anchor="end" class="lbl">%s</text>'
+      '<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>'
+      '<text x="%s" y="%s" class="val">%s</text></g>',
+      rectify.html_escape(coalesce(labels[i], '')), bar_x - 8, (i - 1) * row_h + 17, rectify.html_escape(lbl),
+      bar_x, (i - 1) * row_h + 4, w, row_h - 8,
+      coalesce(rectify.html_escape(colors[i]), '#c0392b'),
+      bar_x + w + 6, (i - 1) * row_h + 17, coalesce(vals[i], 0));
+  END LOOP;
+  RETURN svg || '</svg>';
+END $$;
+COMMENT ON FUNCTION rectify.report_bars(text[], integer[], text[]) IS
+  'internal: an inline SVG horizontal bar chart, one escaped label and value per bar (dispatch_report)';
+
+CREATE FUNCTION rectify.dispatch_report(month date, region rectify.region DEFAULT NULL)
+  RETURNS text
+  LANGUAGE plpgsql STABLE SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  today date := rectify.today();
+  m0 date;          -- the month's first day
+  asof date;        -- the month's last day, or today in the running month
+  prev date;        -- the previous month's last day
+  p0 date;
+  cur record;
+  old record;
+  html text;
+  sect text;
+  r record;
+  labels text[];
+  vals integer[];
+  colors text[];
+  rows text;
+  place text;
+  light_label constant jsonb := '{"red":"红灯 逾期","yellow":"黄灯 预警","green":"绿灯 正常","blue":"蓝灯 持续推进","closed":"已完成"}';
+  light_color constant jsonb := '{"red":"#d62728","yellow":"#e6a800","green":"#2ca02c","blue":"#1f77b4","closed":"#9e9e9e"}';
+  state_label constant jsonb := '{"not_due":"未到期","due_soon":"临期预警","due_today":"今日到期","overdue":"逾期","closed_on_time":"按期完成","closed_late":"逾期完成","ongoing":"持续推进"}';
+  level_label constant jsonb := '{"none":"未处置","notice":"函告","warning":"警示","circular":"通报","supervision":"督办","listed_supervision":"挂牌督办","summons":"约谈","approval_freeze":"区域限批","accountability":"移交问责"}';
+BEGIN
+  PERFORM rectify.require_date(month, 'month',
+    'Give a day of the month to report, such as 2024-06-01.');
+  m0 := date_trunc('month', month)::date;
+  IF m0 > today THEN
+    RAISE EXCEPTION 'month % has not begun', to_char(m0, 'YYYY-MM')
+      USING ERRCODE = 'invalid_parameter_value',
+            HINT = 'Give a month up to the current one (rectify.today()).';
+  END IF;
+  asof := least((m0 + interval '1 month' - interval '1 day')::date, today);
+  prev := m0 - 1;
+  p0 := date_trunc('month', prev)::date;
+  place := CASE WHEN dispatch_report.region IS NULL THEN '全部地区'
+                ELSE coalesce(rectify.region_name(dispatch_report.region), '') || ' ' || dispatch_report.region::text END;
+
+  -- headline figures, this month and the previous one
+  SELECT count(*)::integer AS items,
+         count(*) FILTER (WHERE l.light <> 'closed')::integer AS open,
+         count(*) FILTER (WHERE l.closed_on BETWEEN m0 AND asof)::integer AS closed
+    INTO cur
+    FROM rectify.ledger(asof) l
+   WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region;
+  SELECT count(*)::integer AS items,
+         count(*) FILTER (WHERE l.light <> 'closed')::integer AS open,
+         count(*) FILTER (WHERE l.closed_on BETWEEN p0 AND prev)::integer AS closed
+    INTO old
+    FROM rectify.ledger(prev) l
+   WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region;
+
+  html := format($h$<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<title>整改调度月报 %1$s</title>
+<style>
+@page { size: A4; margin: 14mm 12mm; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #fff; color: #222;
+  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC", sans-serif;
+  font-size: 10.5pt; line-height: 1.45; }
+.page { width: 186mm; margin: 0 auto; padding: 6mm 0; }
+h1 { font-size: 19pt; margin: 0 0 2mm; color: #8b0000; border-bottom: 2px solid #8b0000; padding-bottom: 2mm; }
+h2 { font-size: 12.5pt; margin: 6mm 0 2mm; padding-left: 2mm; border-left: 4px solid #8b0000; break-after: avoid; }
+.meta { color: #555; font-size: 9.5pt; }
+.kpis { display: flex; gap: 3mm; margin-top: 4mm; }
+.kpi { flex: 1; border: 1px solid #ccc; border-radius: 2mm; padding: 2mm 3mm; }
+.kpi .k { font-size: 9pt; color: #555; }
+.kpi .v { font-size: 22pt; font-weight: bold; }
+.kpi.bad .v { color: #d62728; }
+.kpi .d { font-size: 8.5pt; color: #555; }
+svg.bars { max-width: 100%%; height: auto; }
+svg text { font-family: inherit; font-size: 12px; fill: #222; }
+table { border-collapse: collapse; width: 100%%; font-size: 9pt; }
+th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th { background: #f1e6e6; }
+td.n { text-align: right; }
+tr.bottom td { background: #fde3e3; }
+.flag { color: #fff; background: #d62728; border-radius: 1mm; padding: 0 1mm; font-size: 8pt; }
+.none, .note { color: #777; font-style: italic; }
+section { break-inside: avoid; }
+@media print { .page { width: auto; padding: 0; } }
+</style></head>
+<body><div class="page">
+<h1>生态环境问题整改调度月报</h1>
+<div class="meta">月份 Month: <b id="month">%1$s</b> · 数据截至 As of: <b id="asof">%2$s</b> · 范围 Region: <b>%3$s</b> · 对比 Compared with: %4$s</div>
+<div class="kpis">
+%5$s%6$s%7$s%8$s
+</div>
+$h$,
+    to_char(m0, 'YYYY-MM'), asof, rectify.html_escape(place), prev,
+    rectify.report_kpi('items', '问题总数 Items', cur.items, old.items, false),
+    rectify.report_kpi('open', '未完成 Open', cur.open, old.open, false),
+    rectify.report_kpi('overdue', '逾期 Overdue',
+      (SELECT count(*)::integer FROM rectify.overdue(asof) o
+        WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region),
+      (SELECT count(*)::integer FROM rectify.overdue(prev) o
+        WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region), true),
+    rectify.report_kpi('closed', '本月销号 Closed this month', cur.closed, old.closed, false));
+
+  -- by light and by deadline state
+  SELECT array_agg(light_label ->> k::text ORDER BY k), array_agg(coalesce(c, 0) ORDER BY k),
+         array_agg(light_color ->> k::text ORDER BY k)
+    INTO labels, vals, colors
+    FROM unnest(enum_range(NULL::rectify.light)) k
+    LEFT JOIN (SELECT l.light, count(*)::integer AS c FROM rectify.ledger(asof) l
+                WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region GROUP BY l.light) g
+      ON g.light = k;
+  html := html || '<section id="by-light"><h2>按灯色 Items by light</h2>'
+               || rectify.report_bars(labels, vals, colors) || '</section>';
+  SELECT array_agg(state_label ->> k::text ORDER BY k), array_agg(coalesce(c, 0) ORDER BY k),
+         array_agg(CASE WHEN k IN ('overdue', 'closed_late') THEN '#d62728'
+                        WHEN k IN ('due_soon', 'due_today') THEN '#e6a800'
+                        WHEN k = 'closed_on_time' THEN '#9e9e9e'
+                        WHEN k = 'ongoing' THEN '#1f77b4' ELSE '#2ca02c' END ORDER BY k)
+    INTO labels, vals, colors
+    FROM unnest(enum_range(NULL::rectify.deadline_state)) k
+    LEFT JOIN (SELECT l.state, count(*)::integer AS c FROM rectify.ledger(asof) l
+                WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region GROUP BY l.state) g
+      ON g.state = k;
+  html := html || '<section id="by-state"><h2>按期限状态 Items by state</h2>'
+               || rectify.report_bars(labels, vals, colors) || '</section>';
+
+  -- overdue items by unit and by region
+  SELECT array_agg(u ORDER BY c DESC, u), array_agg(c ORDER BY c DESC, u)
+    INTO labels, vals
+    FROM (SELECT u, count(*)::integer AS c
+            FROM rectify.overdue(asof) o,
+                 LATERAL string_to_table(coalesce(o.primary_units, '(未明确责任单位)'), '; ') u
+           WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region
+           GROUP BY u) g;
+  html := html || '<section id="overdue-by-unit"><h2>逾期问题 按责任单位 Overdue items by unit</h2>'
+               || rectify.report_bars(labels, vals) || '</section>';
+  SELECT array_agg(n ORDER BY c DESC, n), array_agg(c ORDER BY c DESC, n)
+    INTO labels, vals
+    FROM (SELECT coalesce(rectify.region_name(o.region), o.region::text) AS n, count(*)::integer AS c
+            FROM rectify.overdue(asof) o
+           WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region
+           GROUP BY 1) g;
+  html := html || '<section id="overdue-by-region"><h2>逾期问题 按地区 Overdue items by region</h2>'
+               || rectify.report_bars(labels, vals) || '</section>';
+
+  -- the escalation ladder: open items at each level
+  SELECT array_agg((level_label ->> k::text) || ' ' || k::text ORDER BY k), array_agg(coalesce(c, 0) ORDER BY k),
+         array_agg(CASE WHEN k = 'none' THEN '#9e9e9e' WHEN k <= 'circular' THEN '#e6a800' ELSE '#d62728' END ORDER BY k)
+    INTO labels, vals, colors
+    FROM unnest(enum_range(NULL::rectify.escalation_level)) k
+    LEFT JOIN (SELECT l.escalation_level, count(*)::integer AS c FROM rectify.ledger(asof) l
+                WHERE l.light <> 'closed'
+                  AND (dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region)
+                GROUP BY l.escalation_level) g
+      ON g.escalation_level = k;
+  html := html || '<section id="ladder"><h2>督办升级阶梯 Escalation ladder (open items per level)</h2>'
+               || rectify.report_bars(labels, vals, colors) || '</section>';
+
+  -- the ten most overdue items
+  SELECT string_agg(format('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td></tr>',
+                           rectify.html_escape(o.code),
+                           rectify.html_escape(coalesce(rectify.region_name(o.region), o.region::text)),
+                           rectify.html_escape(coalesce(o.primary_units, '')),
+                           o.due_date, o.days_overdue,
+                           coalesce(round(o.progress * 100)::text || '%', '')), '' ORDER BY o.days_overdue DESC, o.code)
+    INTO rows
+    FROM (SELECT * FROM rectify.overdue(asof) o
+           WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region
+           ORDER BY o.days_overdue DESC, o.code LIMIT 10) o;
+  html := html || '<section id="top-overdue"><h2>逾期最久的十项 The ten most overdue items</h2>'
+               || CASE WHEN rows IS NULL THEN '<p class="none">无逾期问题 (none overdue)</p>'
+                  ELSE '<table><tr><th>问题编号 Code</th><th>地区 Region</th><th>责任单位 Units</th><th>到期日 Due</th><th>逾期天数 Days</th><th>进度 Progress</th></tr>'
+                       || rows || '</table>' END
+               || '</section>';
+
+  -- 考核: the unit ranking, the bottom flagged
+  BEGIN
+    SELECT string_agg(format('<tr%s><td class="n">%s</td><td>%s%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td></tr>',
+                             CASE WHEN s.bottom THEN ' class="bottom"' ELSE '' END,
+                             coalesce(s.rank::text, '–'), rectify.html_escape(s.unit),
+                             CASE WHEN s.bottom THEN ' <span class="flag">末位 bottom</span>' ELSE '' END,
+                             s.items, s.closed, s.open_overdue,
+                             coalesce(round(s.on_time_rate * 100, 1)::text || '%', '–'),
+                             coalesce(round(s.mean_score, 1)::text, '–')),
+                      '' ORDER BY s.rank NULLS LAST, s.unit)
+      INTO rows
+      FROM rectify.unit_scorecard(asof) s
+     WHERE s.items > 0
+       AND (dispatch_report.region IS NULL OR s.unit_region OPERATOR(rectify.<@) dispatch_report.region);
+    sect := CASE WHEN rows IS NULL THEN '<p class="none">无 (none)</p>'
+            ELSE '<table><tr><th>名次 Rank</th><th>责任单位 Unit</th><th>问题 Items</th><th>已销号 Closed</th><th>逾期未完成 Open overdue</th><th>按期率 On-time</th><th>平均分 Score</th></tr>'
+                 || rows || '</table>' END;
+  EXCEPTION WHEN insufficient_privilege THEN
+    sect := '<p class="note">考核排名仅对管理和核查角色显示 (the ranking is shown to administrators and verifiers only)</p>';
+  END;
+  html := html || '<section id="ranking"><h2>责任单位考核排名 Unit ranking (考核)</h2>' || sect || '</section>';
+
+  -- emission-reduction attainment for the year of asof
+  BEGIN
+    SELECT string_agg(format('<tr><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>',
+                             rectify.html_escape(coalesce(p.region_name, p.region::text)),
+                             rectify.html_escape(p.pollutant),
+                             rectify.html_escape(coalesce(p.net_reduction::text, '–')),
+                             rectify.html_escape(coalesce(p.target::text, '–')),
+                             coalesce(round(p.attainment_pct, 1)::text || '%', '–'),
+                             CASE p.met WHEN true THEN '达标 met' WHEN false THEN '<b>未达标 not met</b>' ELSE '–' END),
+                      '' ORDER BY p.region, p.pollutant)
+      INTO rows
+      FROM rectify.reduction_progress(extract(year FROM asof)::integer, dispatch_report.region) p;
+    sect := CASE WHEN rows IS NULL THEN '<p class="none">本年度无减排核算数据 (no reduction data this year)</p>'
+            ELSE '<table><tr><th>地区 Region</th><th>污染物 Pollutant</th><th>净减排量 Net reduction</th><th>目标 Target</th><th>完成率 Attainment</th><th></th></tr>'
+                 || rows || '</table>' END;
+  EXCEPTION WHEN insufficient_privilege THEN
+    sect := '<p class="note">减排核算仅对管理和核查角色显示 (shown to administrators and verifiers only)</p>';
+  END;
+  html := html || format('<section id="reduction"><h2>%s年 减排目标完成情况 Emission-reduction attainment</h2>',
+                         extract(year FROM asof)) || sect || '</section>';
+
+  RETURN html || format('<p class="meta">由 rectify.dispatch_report(%L) 生成; 本页数据均为 %s 当日台账。</p></div></body></html>',
+                        m0, asof);
+END $$;
+COMMENT ON FUNCTION rectify.dispatch_report(date, rectify.region) IS
+  'the monthly dispatch report (一月一调度) as one self-contained HTML page (inline SVG and CSS, A4): headline figures against the previous month, items by light and state, overdue by unit and region, the escalation ladder, the ten most overdue items, the unit ranking and reduction attainment, all as of the month''s last day (today in the running month); as the caller';
+
+-- One headline figure with its change from the previous month.
+CREATE FUNCTION rectify.report_kpi(id text, label text, now_value integer, before integer, bad boolean)
+  RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN pg_catalog.format(
+    '<div class="kpi%s"><div class="k">%s</div><div class="v" id="fig-%s">%s</div><div class="d">较上月 <span id="chg-%s">%s</span> (上月 <span id="prev-%s">%s</span>)</div></div>',
+    CASE WHEN bad AND now_value > 0 THEN ' bad' ELSE '' END,
+    rectify.html_escape(label), rectify.html_escape(id), now_value, rectify.html_escape(id),
+    CASE WHEN now_value > before THEN '+' || (now_value - before)::text
+         WHEN now_value < before THEN '−' || (before - now_value)::text ELSE '±0' END,
+    rectify.html_escape(id), before);
+COMMENT ON FUNCTION rectify.report_kpi(text, text, integer, integer, boolean) IS
+  'internal: one headline figure of dispatch_report with its month-on-month change';
