@@ -114,7 +114,9 @@ COMMENT ON FUNCTION rectify.effect_attainment(bigint, date) IS
 CREATE TABLE rectify.effect_overrides (
   override_id bigserial PRIMARY KEY,
   item_id bigint NOT NULL REFERENCES rectify.items ON DELETE CASCADE,
-  applied_event bigint NOT NULL REFERENCES rectify.events,
+  -- no foreign key: rectify.events is append-only, and a key would stand
+  -- in the way of its TRUNCATE guard
+  applied_event bigint NOT NULL,
   reason text NOT NULL CHECK (btrim(reason) <> ''),
   on_date date NOT NULL,
   unmet text,
