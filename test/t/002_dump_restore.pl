@@ -55,7 +55,12 @@ SELECT rectify.advance(4, 'preliminary_review', '2022-10-10');              -- D
 SELECT rectify.complete_measure(4, '2021-06-15');
 SELECT rectify.advance(5, 'completed', '2021-06-20');
 SELECT rectify.advance(5, s, d) FROM (VALUES ('preliminary_review'::rectify.item_status, date '2021-07-01'),
-  ('public_notice', '2021-07-10'), ('applied', '2021-07-20'), ('verified', '2021-08-01'),
+  ('public_notice', '2021-07-10'), ('applied', '2021-07-20')) v(s, d);
+-- a measurable effect without data, overridden by an administrator (效果清单)
+INSERT INTO rectify.effects (item_id, description, indicator, comparator, target_value, measure_unit)
+  VALUES (5, '下游断面水质优良比例', 'water_good_ratio', '>=', 90, '%');
+SELECT rectify.override_effects(5, '省厅核查组现场确认，监测数据待补', '2021-07-25');
+SELECT rectify.advance(5, s, d) FROM (VALUES ('verified'::rectify.item_status, date '2021-08-01'),
   ('closed', '2021-08-10')) v(s, d);                                        -- D-5 closed
 SELECT rectify.advance(7, 'completed', '2021-10-20');
 SELECT rectify.advance(7, 'preliminary_review', '2021-11-01');
@@ -125,7 +130,7 @@ foreach my $t (qw(rectify.items rectify.units rectify.measures rectify.responsib
 	rectify.emission_increments rectify.reduction_targets rectify.indicators
 	rectify.indicator_values rectify.indicator_targets rectify.escalation_policy
 	rectify.dispatch_snapshots rectify.score_settings rectify.proposals
-	rectify.role_names rectify.officer_units))
+	rectify.role_names rectify.officer_units rectify.effect_overrides))
 {
 	ok((grep { $_ eq $t } @config), "$t is dumped with the extension (pg_extension_config_dump)");
 }
