@@ -164,3 +164,18 @@ CREATE VIEW bench.report_table AS
          CASE WHEN ratio < 0.1 THEN to_char(ratio, 'FM0.0000') ELSE to_char(ratio, 'FM9990.00') END || '×' AS ratio,
          target, measured, result
     FROM bench.results ORDER BY seq;
+
+-- rolled_back(q): runs q (one value) and undoes what it wrote, so that a
+-- run that writes (remind, escalate) does the same work every time.
+CREATE FUNCTION bench.rolled_back(q text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  n bigint;
+BEGIN
+  BEGIN
+    EXECUTE q INTO n;
+    RAISE EXCEPTION USING ERRCODE = 'P0001', MESSAGE = 'bench: roll back', DETAIL = n::text;
+  EXCEPTION WHEN raise_exception THEN
+    RETURN n;
+  END;
+END $$;
+

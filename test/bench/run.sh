@@ -66,6 +66,9 @@
 #   workdays         add_workdays / workdays_between, 1M calls, vs day-by-day
 #                    PL/pgSQL references run on --ref-calls calls, scaled
 #   unit_scorecard   rectify.unit_scorecard on the small ledger (1M items)
+#   office           the dispatch report vs unit_scorecard, the reminder run
+#                    vs escalate(), take_notifications of 1,000 rows (last:
+#                    it changes the ledger)
 #   time_travel      unit_scorecard, ledger and overdue for a past date
 #                    (2024-03-31) against bench.asof(), on the small ledger,
 #                    as a verifier and an administrator
@@ -102,7 +105,7 @@ JIT=off
 KEEP=
 PORT=54340
 ONLY=
-ALL_MEASUREMENTS="deadline_state due_state parse item_score emission_sum workdays unit_scorecard time_travel escalate overdue roles"
+ALL_MEASUREMENTS="deadline_state due_state parse item_score emission_sum workdays unit_scorecard time_travel escalate overdue roles office"
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit "${1:-0}"; }
 while [ $# -gt 0 ]; do
@@ -1021,6 +1024,39 @@ bench_time_travel() {
 		"set(role=rb_adam):today=SELECT count(*) FROM rectify.overdue($now)" \
 		"set(role=rb_adam):past=SELECT count(*) FROM rectify.overdue($past)"
 	report tt_overdue past today ratio_max 1.5 '≤ 1.5× today' true 'overdue(2024-03-31) vs (2024-06-30), admin'
+}
+
+# office: what the office sees and sends (issue #15), on the small ledger,
+# as the roles that run it: the monthly dispatch report against the unit
+# scorecard of the same date (a verifier); the day's reminder run against
+# the day's escalate() (an administrator; both rolled back after each run,
+# escalate() with 1 % of the items newly overdue as in bench_escalate); and
+# an administrator taking 1,000 notifications from the outbox.  It changes
+# the ledger (escalate_setup): run it last.
+bench_office() {
+	have_function dispatch_report && have_function remind || { skip office '≤ 2× unit_scorecard' 'dispatch_report or remind does not exist yet'; return 0; }
+	load_ledger "$SMALL_LEDGER_ROWS" || { skip office '≤ 2× unit_scorecard' '--small-ledger-rows 0'; return 0; }
+	roles_setup
+	log "the dispatch report on $SMALL_LEDGER_ROWS items"
+	compare office_report "$SMALL_LEDGER_ROWS" \
+		"set(role=rb_vera):scorecard=SELECT count(*) FROM rectify.unit_scorecard(DATE '2024-06-30')" \
+		"set(role=rb_vera):report=SELECT length(rectify.dispatch_report(DATE '2024-06-01'))"
+	report office_report report scorecard ratio_max 2 '≤ 2× unit_scorecard' true 'dispatch_report(2024-06) vs unit_scorecard(2024-06-30), verifier'
+	escalate_setup "$SMALL_LEDGER_ROWS"
+	psql_q "GRANT USAGE ON SCHEMA bench TO rb_adam" >/dev/null
+	local esc rem
+	esc=$(psql_q "SELECT bench.rolled_back('SELECT count(*) FROM rectify.escalate(DATE ''2024-06-30'')')")
+	rem=$(psql_q "SELECT bench.rolled_back('SELECT rectify.remind(DATE ''2024-06-30'')')")
+	note "office: on 2024-06-30 escalate() writes $esc steps (and as many notifications), remind() $rem reminders"
+	log "remind() and escalate() on $SMALL_LEDGER_ROWS items"
+	compare office_remind "$SMALL_LEDGER_ROWS" \
+		"set(role=rb_adam):escalate=SELECT bench.rolled_back('SELECT count(*) FROM rectify.escalate(DATE ''2024-06-30'')')" \
+		"set(role=rb_adam):remind=SELECT bench.rolled_back('SELECT rectify.remind(DATE ''2024-06-30'')')"
+	report office_remind remind escalate ratio_max 2 '≤ 2× escalate()' true "remind() ($rem reminders) vs escalate() ($esc steps), admin"
+	psql_q "SELECT rectify.remind(DATE '2024-06-30')" >/dev/null
+	compare office_take "$SMALL_LEDGER_ROWS" \
+		"set(role=rb_adam):take=SELECT count(*) FROM rectify.take_notifications('bench', 1000)"
+	report office_take take '' ms_max 50 '≤ 50 ms' true 'take_notifications 1,000 rows, admin'
 }
 
 # ---------------------------------------------------------------------------
