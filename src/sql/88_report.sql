@@ -72,8 +72,12 @@ DECLARE
   asof date;        -- the month's last day, or today in the running month
   prev date;        -- the previous month's last day
   p0 date;
-  cur record;
-  old record;
+  cur_items integer;
+  cur_open integer;
+  cur_closed integer;
+  old_items integer;
+  old_open integer;
+  old_closed integer;
   html text;
   sect text;
   r record;
@@ -82,6 +86,15 @@ DECLARE
   colors text[];
   rows text;
   place text;
+  now_overdue integer;
+  prev_overdue integer;
+  light_counts jsonb;
+  state_counts jsonb;
+  level_counts jsonb;
+  unit_labels text[];
+  unit_vals integer[];
+  region_labels text[];
+  region_vals integer[];
   light_label constant jsonb := '{"red":"红灯 逾期","yellow":"黄灯 预警","green":"绿灯 正常","blue":"蓝灯 持续推进","closed":"已完成"}';
   light_color constant jsonb := '{"red":"#d62728","yellow":"#e6a800","green":"#2ca02c","blue":"#1f77b4","closed":"#9e9e9e"}';
   state_label constant jsonb := '{"not_due":"未到期","due_soon":"临期预警","due_today":"今日到期","overdue":"逾期","closed_on_time":"按期完成","closed_late":"逾期完成","ongoing":"持续推进"}';
@@ -101,17 +114,46 @@ BEGIN
   place := CASE WHEN dispatch_report.region IS NULL THEN '全部地区'
                 ELSE coalesce(rectify.region_name(dispatch_report.region), '') || ' ' || dispatch_report.region::text END;
 
-  -- headline figures, this month and the previous one
-  SELECT count(*)::integer AS items,
-         count(*) FILTER (WHERE l.light <> 'closed')::integer AS open,
-         count(*) FILTER (WHERE l.closed_on BETWEEN m0 AND asof)::integer AS closed
-    INTO cur
-    FROM rectify.ledger(asof) l
-   WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region;
-  SELECT count(*)::integer AS items,
-         count(*) FILTER (WHERE l.light <> 'closed')::integer AS open,
-         count(*) FILTER (WHERE l.closed_on BETWEEN p0 AND prev)::integer AS closed
-    INTO old
+  -- One pass over the ledger of each date; every figure below comes from
+  -- it (the overdue list is the ledger's overdue rows).
+  WITH l AS MATERIALIZED (
+    SELECT x.code, x.region, x.state, x.light, x.closed_on, x.escalation_level, x.due_date,
+           x.days_overdue, x.progress, CASE WHEN x.state = 'overdue' THEN x.primary_units END AS primary_units
+      FROM rectify.ledger(asof) x
+     WHERE dispatch_report.region IS NULL OR x.region OPERATOR(rectify.<@) dispatch_report.region),
+  o AS (SELECT * FROM l WHERE l.state = 'overdue')
+  SELECT (SELECT count(*)::integer FROM l),
+         (SELECT count(*) FILTER (WHERE l.light <> 'closed')::integer FROM l),
+         (SELECT count(*) FILTER (WHERE l.closed_on BETWEEN m0 AND asof)::integer FROM l),
+         (SELECT count(*)::integer FROM o),
+         (SELECT jsonb_object_agg(g.k, g.c) FROM (SELECT l.light::text AS k, count(*) AS c FROM l GROUP BY 1) g),
+         (SELECT jsonb_object_agg(g.k, g.c) FROM (SELECT l.state::text AS k, count(*) AS c FROM l GROUP BY 1) g),
+         (SELECT jsonb_object_agg(g.k, g.c)
+            FROM (SELECT l.escalation_level::text AS k, count(*) AS c FROM l WHERE l.light <> 'closed' GROUP BY 1) g),
+         (SELECT array_agg(g.u ORDER BY g.c DESC, g.u) FROM
+            (SELECT u, count(*)::integer AS c
+               FROM o, LATERAL string_to_table(coalesce(o.primary_units, '(未明确责任单位)'), '; ') u GROUP BY u) g),
+         (SELECT array_agg(g.c ORDER BY g.c DESC, g.u) FROM
+            (SELECT u, count(*)::integer AS c
+               FROM o, LATERAL string_to_table(coalesce(o.primary_units, '(未明确责任单位)'), '; ') u GROUP BY u) g),
+         (SELECT array_agg(g.n ORDER BY g.c DESC, g.n) FROM
+            (SELECT coalesce(rectify.region_name(o.region), o.region::text) AS n, count(*)::integer AS c FROM o GROUP BY 1) g),
+         (SELECT array_agg(g.c ORDER BY g.c DESC, g.n) FROM
+            (SELECT coalesce(rectify.region_name(o.region), o.region::text) AS n, count(*)::integer AS c FROM o GROUP BY 1) g),
+         (SELECT string_agg(format('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td></tr>',
+                                   rectify.html_escape(t.code),
+                                   rectify.html_escape(coalesce(rectify.region_name(t.region), t.region::text)),
+                                   rectify.html_escape(coalesce(t.primary_units, '')),
+                                   t.due_date, t.days_overdue,
+                                   coalesce(round(t.progress * 100)::text || '%', '')), '' ORDER BY t.days_overdue DESC, t.code)
+            FROM (SELECT * FROM o ORDER BY o.days_overdue DESC, o.code LIMIT 10) t)
+    INTO cur_items, cur_open, cur_closed, now_overdue, light_counts, state_counts, level_counts,
+         unit_labels, unit_vals, region_labels, region_vals, rows;
+  SELECT count(*)::integer,
+         count(*) FILTER (WHERE l.light <> 'closed')::integer,
+         count(*) FILTER (WHERE l.closed_on BETWEEN p0 AND prev)::integer,
+         count(*) FILTER (WHERE l.state = 'overdue')::integer
+    INTO old_items, old_open, old_closed, prev_overdue
     FROM rectify.ledger(prev) l
    WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region;
 
@@ -154,23 +196,17 @@ section { break-inside: avoid; }
 </div>
 $h$,
     to_char(m0, 'YYYY-MM'), asof, rectify.html_escape(place), prev,
-    rectify.report_kpi('items', '问题总数 Items', cur.items, old.items, false),
-    rectify.report_kpi('open', '未完成 Open', cur.open, old.open, false),
-    rectify.report_kpi('overdue', '逾期 Overdue',
-      (SELECT count(*)::integer FROM rectify.overdue(asof) o
-        WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region),
-      (SELECT count(*)::integer FROM rectify.overdue(prev) o
-        WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region), true),
-    rectify.report_kpi('closed', '本月销号 Closed this month', cur.closed, old.closed, false));
+    rectify.report_kpi('items', '问题总数 Items', cur_items, old_items, false),
+    rectify.report_kpi('open', '未完成 Open', cur_open, old_open, false),
+    rectify.report_kpi('overdue', '逾期 Overdue', now_overdue, prev_overdue, true),
+    rectify.report_kpi('closed', '本月销号 Closed this month', cur_closed, old_closed, false));
 
   -- by light and by deadline state
   SELECT array_agg(light_label ->> k::text ORDER BY k), array_agg(coalesce(c, 0) ORDER BY k),
          array_agg(light_color ->> k::text ORDER BY k)
     INTO labels, vals, colors
     FROM unnest(enum_range(NULL::rectify.light)) k
-    LEFT JOIN (SELECT l.light, count(*)::integer AS c FROM rectify.ledger(asof) l
-                WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region GROUP BY l.light) g
-      ON g.light = k;
+    LEFT JOIN LATERAL (SELECT (light_counts ->> k::text)::integer AS c) g ON true;
   html := html || '<section id="by-light"><h2>按灯色 Items by light</h2>'
                || rectify.report_bars(labels, vals, colors) || '</section>';
   SELECT array_agg(state_label ->> k::text ORDER BY k), array_agg(coalesce(c, 0) ORDER BY k),
@@ -180,28 +216,15 @@ $h$,
                         WHEN k = 'ongoing' THEN '#1f77b4' ELSE '#2ca02c' END ORDER BY k)
     INTO labels, vals, colors
     FROM unnest(enum_range(NULL::rectify.deadline_state)) k
-    LEFT JOIN (SELECT l.state, count(*)::integer AS c FROM rectify.ledger(asof) l
-                WHERE dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region GROUP BY l.state) g
-      ON g.state = k;
+    LEFT JOIN LATERAL (SELECT (state_counts ->> k::text)::integer AS c) g ON true;
   html := html || '<section id="by-state"><h2>按期限状态 Items by state</h2>'
                || rectify.report_bars(labels, vals, colors) || '</section>';
 
   -- overdue items by unit and by region
-  SELECT array_agg(u ORDER BY c DESC, u), array_agg(c ORDER BY c DESC, u)
-    INTO labels, vals
-    FROM (SELECT u, count(*)::integer AS c
-            FROM rectify.overdue(asof) o,
-                 LATERAL string_to_table(coalesce(o.primary_units, '(未明确责任单位)'), '; ') u
-           WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region
-           GROUP BY u) g;
+  labels := unit_labels; vals := unit_vals;
   html := html || '<section id="overdue-by-unit"><h2>逾期问题 按责任单位 Overdue items by unit</h2>'
                || rectify.report_bars(labels, vals) || '</section>';
-  SELECT array_agg(n ORDER BY c DESC, n), array_agg(c ORDER BY c DESC, n)
-    INTO labels, vals
-    FROM (SELECT coalesce(rectify.region_name(o.region), o.region::text) AS n, count(*)::integer AS c
-            FROM rectify.overdue(asof) o
-           WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region
-           GROUP BY 1) g;
+  labels := region_labels; vals := region_vals;
   html := html || '<section id="overdue-by-region"><h2>逾期问题 按地区 Overdue items by region</h2>'
                || rectify.report_bars(labels, vals) || '</section>';
 
@@ -210,25 +233,11 @@ $h$,
          array_agg(CASE WHEN k = 'none' THEN '#9e9e9e' WHEN k <= 'circular' THEN '#e6a800' ELSE '#d62728' END ORDER BY k)
     INTO labels, vals, colors
     FROM unnest(enum_range(NULL::rectify.escalation_level)) k
-    LEFT JOIN (SELECT l.escalation_level, count(*)::integer AS c FROM rectify.ledger(asof) l
-                WHERE l.light <> 'closed'
-                  AND (dispatch_report.region IS NULL OR l.region OPERATOR(rectify.<@) dispatch_report.region)
-                GROUP BY l.escalation_level) g
-      ON g.escalation_level = k;
+    LEFT JOIN LATERAL (SELECT (level_counts ->> k::text)::integer AS c) g ON true;
   html := html || '<section id="ladder"><h2>督办升级阶梯 Escalation ladder (open items per level)</h2>'
                || rectify.report_bars(labels, vals, colors) || '</section>';
 
-  -- the ten most overdue items
-  SELECT string_agg(format('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td></tr>',
-                           rectify.html_escape(o.code),
-                           rectify.html_escape(coalesce(rectify.region_name(o.region), o.region::text)),
-                           rectify.html_escape(coalesce(o.primary_units, '')),
-                           o.due_date, o.days_overdue,
-                           coalesce(round(o.progress * 100)::text || '%', '')), '' ORDER BY o.days_overdue DESC, o.code)
-    INTO rows
-    FROM (SELECT * FROM rectify.overdue(asof) o
-           WHERE dispatch_report.region IS NULL OR o.region OPERATOR(rectify.<@) dispatch_report.region
-           ORDER BY o.days_overdue DESC, o.code LIMIT 10) o;
+  -- the ten most overdue items (rows, from the pass above)
   html := html || '<section id="top-overdue"><h2>逾期最久的十项 The ten most overdue items</h2>'
                || CASE WHEN rows IS NULL THEN '<p class="none">无逾期问题 (none overdue)</p>'
                   ELSE '<table><tr><th>问题编号 Code</th><th>地区 Region</th><th>责任单位 Units</th><th>到期日 Due</th><th>逾期天数 Days</th><th>进度 Progress</th></tr>'
