@@ -27,6 +27,7 @@ DECLARE
   bar_w constant integer := 420;
   row_h constant integer := 24;
   svg text;
+  parts text[] := '{}';
   lbl text;
   w integer;
 BEGIN
@@ -49,7 +50,9 @@ BEGIN
       lbl := lbl || '…';
     END IF;
     w := CASE WHEN coalesce(vals[i], 0) = 0 THEN 0 ELSE greatest(2, round(bar_w * vals[i]::numeric / top)::integer) END;
-    svg := svg || format(
+    -- appended to an array and joined once: growing one text bar by bar
+    -- copies it each time (seconds for the thousands of units of a province)
+    parts := parts || format(
       '<g><title>%s</title><text x="%s" y="%s" text-anchor="end" class="lbl">%s</text>'
       '<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>'
       '<text x="%s" y="%s" class="val">%s</text></g>',
@@ -58,7 +61,7 @@ BEGIN
       coalesce(rectify.html_escape(colors[i]), '#c0392b'),
       bar_x + w + 6, (i - 1) * row_h + 17, coalesce(vals[i], 0));
   END LOOP;
-  RETURN svg || '</svg>';
+  RETURN svg || array_to_string(parts, '') || '</svg>';
 END $$;
 COMMENT ON FUNCTION rectify.report_bars(text[], integer[], text[]) IS
   'internal: an inline SVG horizontal bar chart, one escaped label and value per bar (dispatch_report)';
@@ -121,25 +124,30 @@ BEGIN
            x.days_overdue, x.progress, CASE WHEN x.state = 'overdue' THEN x.primary_units END AS primary_units
       FROM rectify.ledger(asof) x
      WHERE dispatch_report.region IS NULL OR x.region OPERATOR(rectify.<@) dispatch_report.region),
-  o AS (SELECT * FROM l WHERE l.state = 'overdue')
-  SELECT (SELECT count(*)::integer FROM l),
-         (SELECT count(*) FILTER (WHERE l.light <> 'closed')::integer FROM l),
-         (SELECT count(*) FILTER (WHERE l.closed_on BETWEEN m0 AND asof)::integer FROM l),
+  o AS MATERIALIZED (SELECT * FROM l WHERE l.state = 'overdue'),
+  -- every count of the charts from one scan: light x state x level
+  c AS (SELECT l.light::text AS light, l.state::text AS state,
+               CASE WHEN l.light <> 'closed' THEN l.escalation_level::text END AS level,
+               count(*) AS n, count(*) FILTER (WHERE l.closed_on BETWEEN m0 AND asof) AS closed
+          FROM l GROUP BY 1, 2, 3),
+  -- region names once per region, not per item
+  by_region AS (SELECT coalesce(rectify.region_name(g.region), g.region::text) AS name, sum(g.n)::integer AS n
+          FROM (SELECT o.region, count(*) AS n FROM o GROUP BY o.region) g GROUP BY 1),
+  -- an item with two primary units counts for each
+  by_unit AS (SELECT u AS name, count(*)::integer AS n
+          FROM o, LATERAL string_to_table(coalesce(o.primary_units, '(未明确责任单位)'), '; ') u GROUP BY u)
+  SELECT (SELECT coalesce(sum(c.n), 0)::integer FROM c),
+         (SELECT coalesce(sum(c.n) FILTER (WHERE c.light <> 'closed'), 0)::integer FROM c),
+         (SELECT coalesce(sum(c.closed), 0)::integer FROM c),
          (SELECT count(*)::integer FROM o),
-         (SELECT jsonb_object_agg(g.k, g.c) FROM (SELECT l.light::text AS k, count(*) AS c FROM l GROUP BY 1) g),
-         (SELECT jsonb_object_agg(g.k, g.c) FROM (SELECT l.state::text AS k, count(*) AS c FROM l GROUP BY 1) g),
-         (SELECT jsonb_object_agg(g.k, g.c)
-            FROM (SELECT l.escalation_level::text AS k, count(*) AS c FROM l WHERE l.light <> 'closed' GROUP BY 1) g),
-         (SELECT array_agg(g.u ORDER BY g.c DESC, g.u) FROM
-            (SELECT u, count(*)::integer AS c
-               FROM o, LATERAL string_to_table(coalesce(o.primary_units, '(未明确责任单位)'), '; ') u GROUP BY u) g),
-         (SELECT array_agg(g.c ORDER BY g.c DESC, g.u) FROM
-            (SELECT u, count(*)::integer AS c
-               FROM o, LATERAL string_to_table(coalesce(o.primary_units, '(未明确责任单位)'), '; ') u GROUP BY u) g),
-         (SELECT array_agg(g.n ORDER BY g.c DESC, g.n) FROM
-            (SELECT coalesce(rectify.region_name(o.region), o.region::text) AS n, count(*)::integer AS c FROM o GROUP BY 1) g),
-         (SELECT array_agg(g.c ORDER BY g.c DESC, g.n) FROM
-            (SELECT coalesce(rectify.region_name(o.region), o.region::text) AS n, count(*)::integer AS c FROM o GROUP BY 1) g),
+         (SELECT jsonb_object_agg(g.k, g.n) FROM (SELECT c.light AS k, sum(c.n) AS n FROM c GROUP BY 1) g),
+         (SELECT jsonb_object_agg(g.k, g.n) FROM (SELECT c.state AS k, sum(c.n) AS n FROM c GROUP BY 1) g),
+         (SELECT jsonb_object_agg(g.k, g.n)
+            FROM (SELECT c.level AS k, sum(c.n) AS n FROM c WHERE c.level IS NOT NULL GROUP BY 1) g),
+         (SELECT array_agg(b.name ORDER BY b.n DESC, b.name) FROM by_unit b),
+         (SELECT array_agg(b.n ORDER BY b.n DESC, b.name) FROM by_unit b),
+         (SELECT array_agg(b.name ORDER BY b.n DESC, b.name) FROM by_region b),
+         (SELECT array_agg(b.n ORDER BY b.n DESC, b.name) FROM by_region b),
          (SELECT string_agg(format('<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td class="n">%s</td></tr>',
                                    rectify.html_escape(t.code),
                                    rectify.html_escape(coalesce(rectify.region_name(t.region), t.region::text)),
