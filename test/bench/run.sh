@@ -26,6 +26,9 @@
 #   --jit            run with jit = on (default off; see below)
 #   --keep           leave the cluster running at the end and say how to connect
 #   --port P         port of the benchmark cluster (default 54340)
+#   (environment) RECTIFY_BENCH_ROOT  where the private install and cluster
+#                    live (default /tmp/rectify-bench), so that two benchmarks
+#                    with different ports can run at once
 #
 # What it does: builds rectify and installs it into a private copy of the
 # PostgreSQL 15 tree under /tmp/rectify-bench (under the install lock that
@@ -136,7 +139,7 @@ for m in $ONLY; do
 done
 wanted() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
-ROOT=/tmp/rectify-bench
+ROOT=${RECTIFY_BENCH_ROOT:-/tmp/rectify-bench}
 DB=bench
 started=$SECONDS
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -1072,4 +1075,4 @@ echo "rectify $GIT_REV, PostgreSQL $(psql_q 'SHOW server_version'), $(nproc) CPU
 	"load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 psql_f -P footer=off -c "SELECT * FROM bench.report_table"
 for n in "${NOTES[@]}"; do echo "$n"; done
-psql_f -At -c "COPY (SELECT * FROM bench.results ORDER BY seq) TO STDOUT WITH CSV HEADER" > /tmp/rectify-bench-results.csv 2>/dev/null || true
+psql_f -At -c "COPY (SELECT * FROM bench.results ORDER BY seq) TO STDOUT WITH CSV HEADER" > "$ROOT-results.csv" 2>/dev/null || true
