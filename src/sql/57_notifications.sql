@@ -87,6 +87,25 @@ COMMENT ON FUNCTION rectify.lock_outbox() IS
 REVOKE EXECUTE ON FUNCTION rectify.lock_outbox() FROM PUBLIC;
 
 -- ------------------------------------------------------------------
+-- primary_units_on(item, asof): the names of an item's primary units on
+-- asof, in their order ('{}' for none).  One SELECT, not STRICT, no SET and
+-- no SECURITY DEFINER, so that the planner inlines it as the join it
+-- stands for into the queries of notify_escalations() and remind() (which
+-- writes a row per item).
+-- ------------------------------------------------------------------
+CREATE FUNCTION rectify.primary_units_on(item bigint, asof date)
+  RETURNS TABLE (names text[])
+  LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+  SELECT coalesce(array_agg(u.name ORDER BY r.seq, u.name), '{}')
+    FROM rectify.responsibilities_at(primary_units_on.asof) r
+    JOIN rectify.units u ON u.unit_id = r.unit_id
+   WHERE r.item_id = primary_units_on.item AND r.role = 'primary';
+END;
+COMMENT ON FUNCTION rectify.primary_units_on(bigint, date) IS
+  'internal: the names of an item''s primary responsible units on asof, in their order (empty for none); inlined into the queries that use it';
+
+-- ------------------------------------------------------------------
 -- Escalation steps: one row per escalated / escalated_manually event.
 -- ------------------------------------------------------------------
 CREATE FUNCTION rectify.notify_escalations() RETURNS trigger
@@ -102,7 +121,7 @@ BEGIN
   END IF;
   PERFORM rectify.lock_outbox();
   INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-  SELECT 'escalation', e.item_id, coalesce(pu.names, '{}'), e.happened_on, e.event_id::text,
+  SELECT 'escalation', e.item_id, pu.names, e.happened_on, e.event_id::text,
          pg_catalog.jsonb_build_object('event_id', e.event_id, 'code', i.code, 'region', i.region::text,
                                        'from', e.from_value, 'to', e.to_value, 'to_zh', l.name_zh,
                                        'days_overdue', e.days_overdue, 'reason', e.reason,
@@ -110,10 +129,7 @@ BEGIN
     FROM new_events e
     JOIN rectify.items i ON i.item_id = e.item_id
     LEFT JOIN rectify.escalation_ladder l ON l.level::text = e.to_value
-    LEFT JOIN LATERAL (
-      SELECT array_agg(u.name ORDER BY r.seq, u.name) AS names
-        FROM rectify.responsibilities_at(e.happened_on) r JOIN rectify.units u ON u.unit_id = r.unit_id
-       WHERE r.item_id = e.item_id AND r.role = 'primary') pu ON true
+    CROSS JOIN LATERAL rectify.primary_units_on(e.item_id, e.happened_on) pu
    WHERE e.kind IN ('escalated', 'escalated_manually') AND e.recorded_at = pg_catalog.now()
    ORDER BY e.event_id
   ON CONFLICT DO NOTHING;
@@ -160,7 +176,7 @@ BEGIN
   -- is reminded once per threshold (the tightest one it has reached), so
   -- a day the job did not run is caught up the next day.
   INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-  SELECT 'due_soon', s.item_id, coalesce(pu.names, '{}'), asof, s.detail,
+  SELECT 'due_soon', s.item_id, pu.names, asof, s.detail,
          pg_catalog.jsonb_build_object('code', s.code, 'region', s.region::text, 'due_date', s.due_date,
                                        'days_before', s.days_before, 'days_left', s.due_date - asof,
                                        'deadline', s.deadline::text, 'status', s.status, 'progress', s.progress)
@@ -169,10 +185,7 @@ BEGIN
            CROSS JOIN LATERAL (SELECT min(d) AS days_before FROM unnest(o.reminder_days) d
                                 WHERE d >= i.due_date - asof) t
            WHERE i.completed_on IS NULL AND i.due_date >= asof AND i.due_date <= asof + max_days) s
-    LEFT JOIN LATERAL (
-      SELECT array_agg(u.name ORDER BY r.seq, u.name) AS names
-        FROM rectify.responsibilities_at(asof) r JOIN rectify.units u ON u.unit_id = r.unit_id
-       WHERE r.item_id = s.item_id AND r.role = 'primary') pu ON true
+    CROSS JOIN LATERAL rectify.primary_units_on(s.item_id, asof) pu
    WHERE NOT EXISTS (SELECT FROM rectify.notifications x
                       WHERE x.item_id = s.item_id AND x.kind = 'due_soon' AND x.detail = s.detail)
    ORDER BY s.item_id
@@ -182,7 +195,7 @@ BEGIN
 
   -- Measures with deadlines of their own, not done, of open items.
   INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-  SELECT 'measure_due_soon', s.item_id, coalesce(pu.names, '{}'), asof, s.detail,
+  SELECT 'measure_due_soon', s.item_id, pu.names, asof, s.detail,
          pg_catalog.jsonb_build_object('code', s.code, 'measure_id', s.measure_id, 'seq', s.seq,
                                        'description', s.description, 'due_date', s.due_date,
                                        'days_before', s.days_before, 'days_left', s.due_date - asof,
@@ -197,10 +210,7 @@ BEGIN
              AND ms.state IN ('not_due', 'due_soon', 'due_today')
              AND ms.item_state NOT IN ('closed_on_time', 'closed_late')
              AND ms.due_date >= asof AND ms.due_date <= asof + max_days) s
-    LEFT JOIN LATERAL (
-      SELECT array_agg(u.name ORDER BY r.seq, u.name) AS names
-        FROM rectify.responsibilities_at(asof) r JOIN rectify.units u ON u.unit_id = r.unit_id
-       WHERE r.item_id = s.item_id AND r.role = 'primary') pu ON true
+    CROSS JOIN LATERAL rectify.primary_units_on(s.item_id, asof) pu
    WHERE NOT EXISTS (SELECT FROM rectify.notifications x
                       WHERE x.item_id = s.item_id AND x.kind = 'measure_due_soon' AND x.detail = s.detail)
    ORDER BY s.item_id, s.seq
@@ -213,17 +223,14 @@ BEGIN
   -- in the month (by asof) is reminded once that month.
   IF extract(day FROM asof) >= o.progress_report_day THEN
     INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-    SELECT 'progress_missing', i.item_id, coalesce(pu.names, '{}'), asof, month_text,
+    SELECT 'progress_missing', i.item_id, pu.names, asof, month_text,
            pg_catalog.jsonb_build_object('code', i.code, 'region', i.region::text, 'month', month_text,
                                          'report_day', o.progress_report_day, 'progress', i.progress,
                                          'last_report', (SELECT max(e.happened_on) FROM rectify.events e
                                                           WHERE e.item_id = i.item_id AND e.kind = 'progress'
                                                             AND e.happened_on <= asof))
       FROM rectify.item_states(asof) i
-      LEFT JOIN LATERAL (
-        SELECT array_agg(u.name ORDER BY r.seq, u.name) AS names
-          FROM rectify.responsibilities_at(asof) r JOIN rectify.units u ON u.unit_id = r.unit_id
-         WHERE r.item_id = i.item_id AND r.role = 'primary') pu ON true
+      CROSS JOIN LATERAL rectify.primary_units_on(i.item_id, asof) pu
      WHERE i.completed_on IS NULL AND i.assigned < mon
        AND NOT EXISTS (SELECT FROM rectify.events e
                         WHERE e.item_id = i.item_id AND e.kind = 'progress'
@@ -239,7 +246,7 @@ BEGIN
   -- Lagging behind 序时进度 by lag_threshold: once a month per item, on
   -- the first run of the month that finds it lagging.
   INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-  SELECT 'lagging', s.item_id, coalesce(pu.names, '{}'), asof, month_text,
+  SELECT 'lagging', s.item_id, pu.names, asof, month_text,
          pg_catalog.jsonb_build_object('code', s.code, 'region', s.region::text, 'month', month_text,
                                        'progress', s.progress, 'expected_progress', s.expected,
                                        'lag', s.expected - s.progress, 'lag_threshold', o.lag_threshold,
@@ -251,10 +258,7 @@ BEGIN
              AND rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), asof) - i.progress
                  >= o.lag_threshold
              AND rectify.is_lagging(i, asof)) s
-    LEFT JOIN LATERAL (
-      SELECT array_agg(u.name ORDER BY r.seq, u.name) AS names
-        FROM rectify.responsibilities_at(asof) r JOIN rectify.units u ON u.unit_id = r.unit_id
-       WHERE r.item_id = s.item_id AND r.role = 'primary') pu ON true
+    CROSS JOIN LATERAL rectify.primary_units_on(s.item_id, asof) pu
    WHERE NOT EXISTS (SELECT FROM rectify.notifications x
                       WHERE x.item_id = s.item_id AND x.kind = 'lagging' AND x.detail = month_text)
    ORDER BY s.item_id
