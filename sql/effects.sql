@@ -5,12 +5,7 @@
 -- refused with a hint naming them, unless an administrator overrode them,
 -- with a reason, for that application.
 CALL testkit.fresh_rectify();
-SELECT setup_roles('ef_admin', 'ef_officer', 'ef_verifier', NULL);
-CREATE ROLE ef_adam LOGIN IN ROLE ef_admin;
-CREATE ROLE ef_vera LOGIN IN ROLE ef_verifier;
-CREATE ROLE ef_olga LOGIN;
-CREATE ROLE ef_otto LOGIN;
-GRANT USAGE ON SCHEMA testkit TO ef_adam, ef_vera, ef_olga, ef_otto;
+CALL testkit.office('ef');  -- ef_adam, ef_vera, ef_olga, ef_otto
 -- the office's own indicator (the owner adds to the catalogue)
 INSERT INTO indicators (code, name, name_en, unit, better)
   VALUES ('urban_sewage_rate', '城市污水处理率', 'urban sewage treatment rate', '%', 'higher');

@@ -7,12 +7,7 @@
 -- dated back changes the report for its date as of now, but not as known
 -- at the moment the report was published.
 CALL testkit.fresh_rectify();
-SELECT setup_roles('tt_admin', 'tt_officer', 'tt_verifier', NULL);
-CREATE ROLE tt_adam LOGIN IN ROLE tt_admin;
-CREATE ROLE tt_vera LOGIN IN ROLE tt_verifier;
-CREATE ROLE tt_olga LOGIN;
-CREATE ROLE tt_otto LOGIN;
-GRANT USAGE ON SCHEMA testkit TO tt_adam, tt_vera, tt_olga, tt_otto;
+CALL testkit.office('tt');  -- tt_adam, tt_vera, tt_olga, tt_otto
 
 -- the published reports: the rows as they were answered, and when
 CREATE TABLE published (report text, asof date, taken_at timestamptz, row jsonb);

@@ -69,3 +69,20 @@ BEGIN
   PERFORM set_config('search_path', 'public, rectify', false);
   PERFORM set_config('DateStyle', 'ISO, YMD', false);
 END $$;
+
+-- office(prefix): rectify's parts for a test, through rectify.setup_roles
+-- (prefix_admin, prefix_officer, prefix_verifier; no reader), and the four
+-- people of a small office: prefix_adam the administrator, prefix_vera the
+-- verifier, prefix_olga and prefix_otto (officers once the test binds them
+-- to units), each with USAGE on testkit.
+CREATE PROCEDURE testkit.office(prefix text)
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM rectify.setup_roles(prefix || '_admin', prefix || '_officer', prefix || '_verifier', NULL);
+  EXECUTE format('CREATE ROLE %I LOGIN IN ROLE %I', prefix || '_adam', prefix || '_admin');
+  EXECUTE format('CREATE ROLE %I LOGIN IN ROLE %I', prefix || '_vera', prefix || '_verifier');
+  EXECUTE format('CREATE ROLE %I LOGIN', prefix || '_olga');
+  EXECUTE format('CREATE ROLE %I LOGIN', prefix || '_otto');
+  EXECUTE format('GRANT USAGE ON SCHEMA testkit TO %I, %I, %I, %I',
+                 prefix || '_adam', prefix || '_vera', prefix || '_olga', prefix || '_otto');
+END $$;
