@@ -4,14 +4,10 @@
 
 CREATE TYPE rectify.deadline;
 
-CREATE FUNCTION rectify.deadline_in(cstring) RETURNS rectify.deadline
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_out(rectify.deadline) RETURNS cstring
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_recv(internal) RETURNS rectify.deadline
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_send(rectify.deadline) RETURNS bytea
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_in(cstring) RETURNS rectify.deadline AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_out(rectify.deadline) RETURNS cstring AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_recv(internal) RETURNS rectify.deadline AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_send(rectify.deadline) RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE rectify.deadline (
   INPUT = rectify.deadline_in,
@@ -31,25 +27,16 @@ COMMENT ON FUNCTION rectify.deadline_recv(internal) IS 'binary input of rectify.
 COMMENT ON FUNCTION rectify.deadline_send(rectify.deadline) IS 'binary output of rectify.deadline';
 
 -- Comparison: fixed dates in calendar order, then immediate, then ongoing.
-CREATE FUNCTION rectify.deadline_cmp(rectify.deadline, rectify.deadline) RETURNS integer
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_lt(rectify.deadline, rectify.deadline) RETURNS boolean
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_le(rectify.deadline, rectify.deadline) RETURNS boolean
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_eq(rectify.deadline, rectify.deadline) RETURNS boolean
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_ne(rectify.deadline, rectify.deadline) RETURNS boolean
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_ge(rectify.deadline, rectify.deadline) RETURNS boolean
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_gt(rectify.deadline, rectify.deadline) RETURNS boolean
-  AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_cmp(rectify.deadline, rectify.deadline) RETURNS integer AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_lt(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_le(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_eq(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_ne(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_ge(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_gt(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 -- Equal deadlines have equal bits, so the int8 hash functions fit exactly.
-CREATE FUNCTION rectify.deadline_hash(rectify.deadline) RETURNS integer
-  AS 'hashint8' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_hash_extended(rectify.deadline, bigint) RETURNS bigint
-  AS 'hashint8extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_hash(rectify.deadline) RETURNS integer AS 'hashint8' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_hash_extended(rectify.deadline, bigint) RETURNS bigint AS 'hashint8extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
 
 COMMENT ON FUNCTION rectify.deadline_cmp(rectify.deadline, rectify.deadline) IS 'btree support: -1, 0 or 1';
 COMMENT ON FUNCTION rectify.deadline_lt(rectify.deadline, rectify.deadline) IS 'implementation of < for deadlines';
@@ -61,24 +48,13 @@ COMMENT ON FUNCTION rectify.deadline_gt(rectify.deadline, rectify.deadline) IS '
 COMMENT ON FUNCTION rectify.deadline_hash(rectify.deadline) IS 'hash support for deadlines';
 COMMENT ON FUNCTION rectify.deadline_hash_extended(rectify.deadline, bigint) IS 'extended hash support for deadlines';
 
-CREATE OPERATOR rectify.< (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
-  FUNCTION = rectify.deadline_lt, COMMUTATOR = OPERATOR(rectify.>), NEGATOR = OPERATOR(rectify.>=),
-  RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
-CREATE OPERATOR rectify.<= (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
-  FUNCTION = rectify.deadline_le, COMMUTATOR = OPERATOR(rectify.>=), NEGATOR = OPERATOR(rectify.>),
-  RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
-CREATE OPERATOR rectify.= (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
-  FUNCTION = rectify.deadline_eq, COMMUTATOR = OPERATOR(rectify.=), NEGATOR = OPERATOR(rectify.<>),
-  RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR rectify.<> (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
-  FUNCTION = rectify.deadline_ne, COMMUTATOR = OPERATOR(rectify.<>), NEGATOR = OPERATOR(rectify.=),
-  RESTRICT = neqsel, JOIN = neqjoinsel);
-CREATE OPERATOR rectify.>= (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
-  FUNCTION = rectify.deadline_ge, COMMUTATOR = OPERATOR(rectify.<=), NEGATOR = OPERATOR(rectify.<),
-  RESTRICT = scalargesel, JOIN = scalargejoinsel);
-CREATE OPERATOR rectify.> (LEFTARG = rectify.deadline, RIGHTARG = rectify.deadline,
-  FUNCTION = rectify.deadline_gt, COMMUTATOR = OPERATOR(rectify.<), NEGATOR = OPERATOR(rectify.<=),
-  RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
+CALL rectify.create_comparison_operators('rectify.deadline', 'deadline', descriptions => ARRAY[
+   'earlier deadline (dates, then immediate, then ongoing)',
+   'earlier or equal deadline',
+   'same deadline',
+   'later or equal deadline',
+   'later deadline',
+   'different deadline']);
 
 CREATE OPERATOR CLASS rectify.deadline_ops DEFAULT FOR TYPE rectify.deadline USING btree AS
   OPERATOR 1 rectify.<, OPERATOR 2 rectify.<=, OPERATOR 3 rectify.=,
@@ -134,18 +110,15 @@ CREATE FUNCTION rectify.expected_progress(deadline rectify.deadline, assigned da
 COMMENT ON FUNCTION rectify.expected_progress(rectify.deadline, date, date, integer) IS
   'time-proportional progress (序时进度): elapsed share from assigned to due, in [0,1]; NULL for ongoing';
 
-CREATE FUNCTION rectify.is_ongoing(rectify.deadline) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'deadline_is_ongoing' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.is_ongoing(rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME', 'deadline_is_ongoing' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.is_ongoing(rectify.deadline) IS
   'true for ongoing and immediate, ongoing: no due date, never overdue';
 
-CREATE FUNCTION rectify.sustains(rectify.deadline) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'deadline_sustains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.sustains(rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME', 'deadline_sustains' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.sustains(rectify.deadline) IS
   'true when the work must be kept up after closing (sustain, ongoing): a look-back may reopen it';
 
-CREATE FUNCTION rectify.deadline_kind(rectify.deadline) RETURNS text
-  AS 'MODULE_PATHNAME', 'deadline_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline_kind(rectify.deadline) RETURNS text AS 'MODULE_PATHNAME', 'deadline_kind' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.deadline_kind(rectify.deadline) IS
   'date, immediate or ongoing';
 
@@ -167,17 +140,10 @@ COMMENT ON FUNCTION rectify.due_days_overdue(date, date, date) IS
 -- 序时进度 from the item's stored due date, so that every form of deadline
 -- (including those resolved against a working-day calendar) is judged the
 -- same way.
-CREATE FUNCTION rectify.due_progress(due date, assigned date, asof date) RETURNS numeric
-  AS 'MODULE_PATHNAME', 'deadline_due_progress' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rectify.due_progress(due date, assigned date, asof date) RETURNS numeric AS 'MODULE_PATHNAME', 'deadline_due_progress' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.due_progress(date, date, date) IS
   'time-proportional progress (序时进度) for a due date already resolved: elapsed share from assigned to due, in [0,1]; NULL for ongoing';
 
-COMMENT ON OPERATOR rectify.< (rectify.deadline, rectify.deadline) IS 'earlier deadline (dates, then immediate, then ongoing)';
-COMMENT ON OPERATOR rectify.<= (rectify.deadline, rectify.deadline) IS 'earlier or equal deadline';
-COMMENT ON OPERATOR rectify.= (rectify.deadline, rectify.deadline) IS 'same deadline';
-COMMENT ON OPERATOR rectify.<> (rectify.deadline, rectify.deadline) IS 'different deadline';
-COMMENT ON OPERATOR rectify.>= (rectify.deadline, rectify.deadline) IS 'later or equal deadline';
-COMMENT ON OPERATOR rectify.> (rectify.deadline, rectify.deadline) IS 'later deadline';
 COMMENT ON OPERATOR CLASS rectify.deadline_ops USING btree IS 'default btree class for deadlines';
 COMMENT ON OPERATOR FAMILY rectify.deadline_ops USING btree IS 'btree family for deadlines';
 COMMENT ON OPERATOR CLASS rectify.deadline_hash_ops USING hash IS 'default hash class for deadlines';
@@ -187,8 +153,7 @@ COMMENT ON CAST (rectify.deadline AS text) IS 'the canonical English form';
 
 -- A fixed-date deadline from a due date already resolved: lets IMMUTABLE
 -- code judge working-day items by their stored due date.
-CREATE FUNCTION rectify.deadline(date) RETURNS rectify.deadline
-  AS 'MODULE_PATHNAME', 'deadline_from_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.deadline(date) RETURNS rectify.deadline AS 'MODULE_PATHNAME', 'deadline_from_date' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.deadline(date) IS 'the fixed-date deadline of a date (years 1000 to 9999)';
 CREATE CAST (date AS rectify.deadline) WITH FUNCTION rectify.deadline(date);
 COMMENT ON CAST (date AS rectify.deadline) IS 'a fixed-date deadline';

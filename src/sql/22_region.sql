@@ -8,23 +8,19 @@
 
 CREATE TYPE rectify.region;
 
-CREATE FUNCTION rectify.region_in(cstring) RETURNS rectify.region
-  AS 'MODULE_PATHNAME', 'region_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region_in(cstring) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region_in(cstring) IS
   'Text input for rectify.region: six digits, the first two a real province-level code';
 
-CREATE FUNCTION rectify.region_out(rectify.region) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'region_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region_out(rectify.region) RETURNS cstring AS 'MODULE_PATHNAME', 'region_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region_out(rectify.region) IS
   'Text output for rectify.region: the six digits';
 
-CREATE FUNCTION rectify.region_recv(internal) RETURNS rectify.region
-  AS 'MODULE_PATHNAME', 'region_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region_recv(internal) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region_recv(internal) IS
   'Binary input for rectify.region: a 4-byte integer, checked like text input';
 
-CREATE FUNCTION rectify.region_send(rectify.region) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'region_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region_send(rectify.region) RETURNS bytea AS 'MODULE_PATHNAME', 'region_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region_send(rectify.region) IS
   'Binary output for rectify.region: the code as a 4-byte integer';
 
@@ -43,30 +39,25 @@ COMMENT ON TYPE rectify.region IS
 
 -- Hierarchy ------------------------------------------------------------------
 
-CREATE FUNCTION rectify.province(rectify.region) RETURNS rectify.region
-  AS 'MODULE_PATHNAME', 'region_province' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.province(rectify.region) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_province' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.province(rectify.region) IS
   'The province-level division a region lies in (itself for a province): 130602 -> 130000';
 
-CREATE FUNCTION rectify.prefecture(rectify.region) RETURNS rectify.region
-  AS 'MODULE_PATHNAME', 'region_prefecture' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.prefecture(rectify.region) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_prefecture' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.prefecture(rectify.region) IS
   'The prefecture-level code (first four digits, then 00; itself for a prefecture; NULL for a province): 130602 -> 130600, 429004 -> 429000';
 
-CREATE FUNCTION rectify.parent(rectify.region) RETURNS rectify.region
-  AS 'MODULE_PATHNAME', 'region_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.parent(rectify.region) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_parent' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.parent(rectify.region) IS
   'One level up: county -> prefecture -> province -> NULL';
 
-CREATE FUNCTION rectify.region_level(rectify.region) RETURNS text
-  AS 'MODULE_PATHNAME', 'region_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region_level(rectify.region) RETURNS text AS 'MODULE_PATHNAME', 'region_level' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region_level(rectify.region) IS
   'The level of a region: province (PP0000), prefecture (PPCC00) or county (PPCCXX)';
 
 -- Containment ----------------------------------------------------------------
 
-CREATE FUNCTION rectify.region_support(internal) RETURNS internal
-  AS 'MODULE_PATHNAME', 'region_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region_support(internal) RETURNS internal AS 'MODULE_PATHNAME', 'region_support' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region_support(internal) IS
   'Planner support: turns region containment against a constant into a btree index range';
 
@@ -82,8 +73,7 @@ CREATE FUNCTION rectify.region_contained(rectify.region, rectify.region) RETURNS
 COMMENT ON FUNCTION rectify.region_contained(rectify.region, rectify.region) IS
   'True if the first region lies within the second or is the second (implements <@)';
 
-CREATE FUNCTION rectify.region_contsel(internal, oid, internal, integer) RETURNS float8
-  AS 'MODULE_PATHNAME', 'region_contsel' LANGUAGE C STABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region_contsel(internal, oid, internal, integer) RETURNS float8 AS 'MODULE_PATHNAME', 'region_contsel' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region_contsel(internal, oid, internal, integer) IS
   'Selectivity of region containment: column <@ constant is estimated as the equivalent code range';
 
@@ -107,73 +97,34 @@ COMMENT ON OPERATOR rectify.<@ (rectify.region, rectify.region) IS
 
 -- Comparison: the representation is an int4, so the int4 functions serve ------
 
-CREATE FUNCTION rectify.region_eq(rectify.region, rectify.region) RETURNS boolean
-  AS 'int4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_eq(rectify.region, rectify.region) RETURNS boolean AS 'int4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_eq(rectify.region, rectify.region) IS 'Implements = for rectify.region';
-CREATE FUNCTION rectify.region_ne(rectify.region, rectify.region) RETURNS boolean
-  AS 'int4ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_ne(rectify.region, rectify.region) RETURNS boolean AS 'int4ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_ne(rectify.region, rectify.region) IS 'Implements <> for rectify.region';
-CREATE FUNCTION rectify.region_lt(rectify.region, rectify.region) RETURNS boolean
-  AS 'int4lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_lt(rectify.region, rectify.region) RETURNS boolean AS 'int4lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_lt(rectify.region, rectify.region) IS 'Implements < for rectify.region';
-CREATE FUNCTION rectify.region_le(rectify.region, rectify.region) RETURNS boolean
-  AS 'int4le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_le(rectify.region, rectify.region) RETURNS boolean AS 'int4le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_le(rectify.region, rectify.region) IS 'Implements <= for rectify.region';
-CREATE FUNCTION rectify.region_gt(rectify.region, rectify.region) RETURNS boolean
-  AS 'int4gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_gt(rectify.region, rectify.region) RETURNS boolean AS 'int4gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_gt(rectify.region, rectify.region) IS 'Implements > for rectify.region';
-CREATE FUNCTION rectify.region_ge(rectify.region, rectify.region) RETURNS boolean
-  AS 'int4ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_ge(rectify.region, rectify.region) RETURNS boolean AS 'int4ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_ge(rectify.region, rectify.region) IS 'Implements >= for rectify.region';
-CREATE FUNCTION rectify.region_cmp(rectify.region, rectify.region) RETURNS integer
-  AS 'btint4cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_cmp(rectify.region, rectify.region) RETURNS integer AS 'btint4cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_cmp(rectify.region, rectify.region) IS 'Btree comparison for rectify.region (numeric order of the codes)';
-CREATE FUNCTION rectify.region_sortsupport(internal) RETURNS void
-  AS 'btint4sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region_sortsupport(internal) RETURNS void AS 'btint4sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region_sortsupport(internal) IS 'Btree sort support for rectify.region';
-CREATE FUNCTION rectify.region_hash(rectify.region) RETURNS integer
-  AS 'hashint4' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_hash(rectify.region) RETURNS integer AS 'hashint4' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_hash(rectify.region) IS 'Hash of a rectify.region (that of its integer code)';
-CREATE FUNCTION rectify.region_hash_extended(rectify.region, bigint) RETURNS bigint
-  AS 'hashint4extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.region_hash_extended(rectify.region, bigint) RETURNS bigint AS 'hashint4extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.region_hash_extended(rectify.region, bigint) IS 'Seeded 64-bit hash of a rectify.region';
 
-CREATE OPERATOR rectify.= (
-  LEFTARG = rectify.region, RIGHTARG = rectify.region, FUNCTION = rectify.region_eq,
-  COMMUTATOR = OPERATOR(rectify.=), NEGATOR = OPERATOR(rectify.<>),
-  RESTRICT = pg_catalog.eqsel, JOIN = pg_catalog.eqjoinsel, HASHES, MERGES
-);
-COMMENT ON OPERATOR rectify.= (rectify.region, rectify.region) IS 'equal';
-CREATE OPERATOR rectify.<> (
-  LEFTARG = rectify.region, RIGHTARG = rectify.region, FUNCTION = rectify.region_ne,
-  COMMUTATOR = OPERATOR(rectify.<>), NEGATOR = OPERATOR(rectify.=),
-  RESTRICT = pg_catalog.neqsel, JOIN = pg_catalog.neqjoinsel
-);
-COMMENT ON OPERATOR rectify.<> (rectify.region, rectify.region) IS 'not equal';
-CREATE OPERATOR rectify.< (
-  LEFTARG = rectify.region, RIGHTARG = rectify.region, FUNCTION = rectify.region_lt,
-  COMMUTATOR = OPERATOR(rectify.>), NEGATOR = OPERATOR(rectify.>=),
-  RESTRICT = pg_catalog.scalarltsel, JOIN = pg_catalog.scalarltjoinsel
-);
-COMMENT ON OPERATOR rectify.< (rectify.region, rectify.region) IS 'less than (numeric order of the codes)';
-CREATE OPERATOR rectify.<= (
-  LEFTARG = rectify.region, RIGHTARG = rectify.region, FUNCTION = rectify.region_le,
-  COMMUTATOR = OPERATOR(rectify.>=), NEGATOR = OPERATOR(rectify.>),
-  RESTRICT = pg_catalog.scalarlesel, JOIN = pg_catalog.scalarlejoinsel
-);
-COMMENT ON OPERATOR rectify.<= (rectify.region, rectify.region) IS 'less than or equal (numeric order of the codes)';
-CREATE OPERATOR rectify.> (
-  LEFTARG = rectify.region, RIGHTARG = rectify.region, FUNCTION = rectify.region_gt,
-  COMMUTATOR = OPERATOR(rectify.<), NEGATOR = OPERATOR(rectify.<=),
-  RESTRICT = pg_catalog.scalargtsel, JOIN = pg_catalog.scalargtjoinsel
-);
-COMMENT ON OPERATOR rectify.> (rectify.region, rectify.region) IS 'greater than (numeric order of the codes)';
-CREATE OPERATOR rectify.>= (
-  LEFTARG = rectify.region, RIGHTARG = rectify.region, FUNCTION = rectify.region_ge,
-  COMMUTATOR = OPERATOR(rectify.<=), NEGATOR = OPERATOR(rectify.<),
-  RESTRICT = pg_catalog.scalargesel, JOIN = pg_catalog.scalargejoinsel
-);
-COMMENT ON OPERATOR rectify.>= (rectify.region, rectify.region) IS 'greater than or equal (numeric order of the codes)';
+CALL rectify.create_comparison_operators('rectify.region', 'region', descriptions => ARRAY[
+   'less than (numeric order of the codes)',
+   'less than or equal (numeric order of the codes)',
+   'equal',
+   'greater than or equal (numeric order of the codes)',
+   'greater than (numeric order of the codes)',
+   'not equal']);
 
 CREATE OPERATOR CLASS rectify.region_ops
   DEFAULT FOR TYPE rectify.region USING btree AS
@@ -202,8 +153,7 @@ COMMENT ON OPERATOR FAMILY rectify.region_ops USING hash IS
 
 -- Casts ------------------------------------------------------------------------
 
-CREATE FUNCTION rectify.region(integer) RETURNS rectify.region
-  AS 'MODULE_PATHNAME', 'region_from_int4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.region(integer) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_from_int4' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.region(integer) IS
   'A region from its integer code, checked like text input: rectify.region(130602)';
 

@@ -6,14 +6,10 @@
 
 CREATE TYPE rectify.emission;
 
-CREATE FUNCTION rectify.emission_in(cstring) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_out(rectify.emission) RETURNS cstring
-  AS 'MODULE_PATHNAME', 'emission_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_recv(internal) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_send(rectify.emission) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'emission_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_in(cstring) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_out(rectify.emission) RETURNS cstring AS 'MODULE_PATHNAME', 'emission_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_recv(internal) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_send(rectify.emission) RETURNS bytea AS 'MODULE_PATHNAME', 'emission_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE rectify.emission (
   INPUT = rectify.emission_in,
@@ -44,34 +40,24 @@ CREATE FUNCTION rectify.emission(amount numeric, unit text, pollutant text)
 COMMENT ON FUNCTION rectify.emission(numeric, text, text) IS
   'Builds an emission from amount, unit (g, kg, t, kt, Mt, 吨, 万吨, ...) and pollutant name, rounded to the gram';
 
-CREATE FUNCTION rectify.tonnes(rectify.emission) RETURNS numeric
-  AS 'MODULE_PATHNAME', 'emission_tonnes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.tonnes(rectify.emission) RETURNS numeric AS 'MODULE_PATHNAME', 'emission_tonnes' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.tonnes(rectify.emission) IS 'The exact amount in tonnes';
 
-CREATE FUNCTION rectify.grams(rectify.emission) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'emission_grams' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.grams(rectify.emission) RETURNS bigint AS 'MODULE_PATHNAME', 'emission_grams' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.grams(rectify.emission) IS 'The exact amount in grams';
 
-CREATE FUNCTION rectify.pollutant(rectify.emission) RETURNS text
-  AS 'MODULE_PATHNAME', 'emission_pollutant' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.pollutant(rectify.emission) RETURNS text AS 'MODULE_PATHNAME', 'emission_pollutant' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.pollutant(rectify.emission) IS
   'Canonical pollutant name: COD, NH3-N, TN, TP, SO2, NOx, VOCs, PM or CO2';
 
 -- Arithmetic (pollutant- and overflow-checked)
-CREATE FUNCTION rectify.emission_pl(rectify.emission, rectify.emission) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_pl' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_mi(rectify.emission, rectify.emission) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_mi' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_um(rectify.emission) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_um' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_mul_float8(rectify.emission, float8) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_mul_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.float8_mul_emission(float8, rectify.emission) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'float8_mul_emission' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_div_float8(rectify.emission, float8) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_div_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_div(rectify.emission, rectify.emission) RETURNS float8
-  AS 'MODULE_PATHNAME', 'emission_div' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_pl(rectify.emission, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_pl' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_mi(rectify.emission, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_mi' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_um(rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_um' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_mul_float8(rectify.emission, float8) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_mul_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.float8_mul_emission(float8, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'float8_mul_emission' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_div_float8(rectify.emission, float8) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_div_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_div(rectify.emission, rectify.emission) RETURNS float8 AS 'MODULE_PATHNAME', 'emission_div' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.emission_pl(rectify.emission, rectify.emission) IS 'Implements emission + emission (same pollutant)';
 COMMENT ON FUNCTION rectify.emission_mi(rectify.emission, rectify.emission) IS 'Implements emission - emission (same pollutant)';
 COMMENT ON FUNCTION rectify.emission_um(rectify.emission) IS 'Implements - emission';
@@ -102,24 +88,15 @@ COMMENT ON OPERATOR rectify./ (rectify.emission, float8) IS 'Amount divided by a
 COMMENT ON OPERATOR rectify./ (rectify.emission, rectify.emission) IS 'Ratio of two amounts of the same pollutant';
 
 -- Comparison: total order by pollutant, then amount; never errors
-CREATE FUNCTION rectify.emission_eq(rectify.emission, rectify.emission) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'emission_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_ne(rectify.emission, rectify.emission) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'emission_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_lt(rectify.emission, rectify.emission) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'emission_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_le(rectify.emission, rectify.emission) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'emission_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_gt(rectify.emission, rectify.emission) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'emission_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_ge(rectify.emission, rectify.emission) RETURNS boolean
-  AS 'MODULE_PATHNAME', 'emission_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_cmp(rectify.emission, rectify.emission) RETURNS integer
-  AS 'MODULE_PATHNAME', 'emission_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_hash(rectify.emission) RETURNS integer
-  AS 'MODULE_PATHNAME', 'emission_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_hash_extended(rectify.emission, bigint) RETURNS bigint
-  AS 'MODULE_PATHNAME', 'emission_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_eq(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_ne(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_lt(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_le(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_gt(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_ge(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_cmp(rectify.emission, rectify.emission) RETURNS integer AS 'MODULE_PATHNAME', 'emission_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_hash(rectify.emission) RETURNS integer AS 'MODULE_PATHNAME', 'emission_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+CREATE FUNCTION rectify.emission_hash_extended(rectify.emission, bigint) RETURNS bigint AS 'MODULE_PATHNAME', 'emission_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
 COMMENT ON FUNCTION rectify.emission_eq(rectify.emission, rectify.emission) IS 'Implements =';
 COMMENT ON FUNCTION rectify.emission_ne(rectify.emission, rectify.emission) IS 'Implements <>';
 COMMENT ON FUNCTION rectify.emission_lt(rectify.emission, rectify.emission) IS 'Implements <';
@@ -130,30 +107,13 @@ COMMENT ON FUNCTION rectify.emission_cmp(rectify.emission, rectify.emission) IS 
 COMMENT ON FUNCTION rectify.emission_hash(rectify.emission) IS 'hash support';
 COMMENT ON FUNCTION rectify.emission_hash_extended(rectify.emission, bigint) IS 'hash support, seeded 64-bit';
 
-CREATE OPERATOR rectify.= (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
-  FUNCTION = rectify.emission_eq, COMMUTATOR = OPERATOR(rectify.=), NEGATOR = OPERATOR(rectify.<>),
-  RESTRICT = eqsel, JOIN = eqjoinsel, HASHES, MERGES);
-CREATE OPERATOR rectify.<> (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
-  FUNCTION = rectify.emission_ne, COMMUTATOR = OPERATOR(rectify.<>), NEGATOR = OPERATOR(rectify.=),
-  RESTRICT = neqsel, JOIN = neqjoinsel);
-CREATE OPERATOR rectify.< (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
-  FUNCTION = rectify.emission_lt, COMMUTATOR = OPERATOR(rectify.>), NEGATOR = OPERATOR(rectify.>=),
-  RESTRICT = scalarltsel, JOIN = scalarltjoinsel);
-CREATE OPERATOR rectify.<= (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
-  FUNCTION = rectify.emission_le, COMMUTATOR = OPERATOR(rectify.>=), NEGATOR = OPERATOR(rectify.>),
-  RESTRICT = scalarlesel, JOIN = scalarlejoinsel);
-CREATE OPERATOR rectify.> (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
-  FUNCTION = rectify.emission_gt, COMMUTATOR = OPERATOR(rectify.<), NEGATOR = OPERATOR(rectify.<=),
-  RESTRICT = scalargtsel, JOIN = scalargtjoinsel);
-CREATE OPERATOR rectify.>= (LEFTARG = rectify.emission, RIGHTARG = rectify.emission,
-  FUNCTION = rectify.emission_ge, COMMUTATOR = OPERATOR(rectify.<=), NEGATOR = OPERATOR(rectify.<),
-  RESTRICT = scalargesel, JOIN = scalargejoinsel);
-COMMENT ON OPERATOR rectify.= (rectify.emission, rectify.emission) IS 'Same pollutant and same amount';
-COMMENT ON OPERATOR rectify.<> (rectify.emission, rectify.emission) IS 'Different pollutant or amount';
-COMMENT ON OPERATOR rectify.< (rectify.emission, rectify.emission) IS 'Less than, by pollutant then amount';
-COMMENT ON OPERATOR rectify.<= (rectify.emission, rectify.emission) IS 'Less than or equal, by pollutant then amount';
-COMMENT ON OPERATOR rectify.> (rectify.emission, rectify.emission) IS 'Greater than, by pollutant then amount';
-COMMENT ON OPERATOR rectify.>= (rectify.emission, rectify.emission) IS 'Greater than or equal, by pollutant then amount';
+CALL rectify.create_comparison_operators('rectify.emission', 'emission', descriptions => ARRAY[
+   'Less than, by pollutant then amount',
+   'Less than or equal, by pollutant then amount',
+   'Same pollutant and same amount',
+   'Greater than or equal, by pollutant then amount',
+   'Greater than, by pollutant then amount',
+   'Different pollutant or amount']);
 
 CREATE OPERATOR CLASS rectify.emission_ops
   DEFAULT FOR TYPE rectify.emission USING btree AS
@@ -179,22 +139,14 @@ COMMENT ON OPERATOR FAMILY rectify.emission_ops USING hash IS
   'Hashing of emissions (pollutant and amount), for hash joins and aggregation';
 
 -- Aggregates: sum, min, max, avg (all parallel safe)
-CREATE FUNCTION rectify.emission_sum_accum(rectify.emission, rectify.emission) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_sum_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_smaller(rectify.emission, rectify.emission) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_smaller' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_larger(rectify.emission, rectify.emission) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_larger' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_avg_accum(internal, rectify.emission) RETURNS internal
-  AS 'MODULE_PATHNAME', 'emission_avg_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_avg_combine(internal, internal) RETURNS internal
-  AS 'MODULE_PATHNAME', 'emission_avg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_avg_serialize(internal) RETURNS bytea
-  AS 'MODULE_PATHNAME', 'emission_avg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_avg_deserialize(bytea, internal) RETURNS internal
-  AS 'MODULE_PATHNAME', 'emission_avg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_avg_final(internal) RETURNS rectify.emission
-  AS 'MODULE_PATHNAME', 'emission_avg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_sum_accum(rectify.emission, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_sum_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_smaller(rectify.emission, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_smaller' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_larger(rectify.emission, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_larger' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_accum(internal, rectify.emission) RETURNS internal AS 'MODULE_PATHNAME', 'emission_avg_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_combine(internal, internal) RETURNS internal AS 'MODULE_PATHNAME', 'emission_avg_combine' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_serialize(internal) RETURNS bytea AS 'MODULE_PATHNAME', 'emission_avg_serialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_deserialize(bytea, internal) RETURNS internal AS 'MODULE_PATHNAME', 'emission_avg_deserialize' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.emission_avg_final(internal) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_avg_final' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.emission_sum_accum(rectify.emission, rectify.emission) IS 'sum(emission) transition and combine function';
 COMMENT ON FUNCTION rectify.emission_smaller(rectify.emission, rectify.emission) IS 'The smaller of two emissions (min transition)';
 COMMENT ON FUNCTION rectify.emission_larger(rectify.emission, rectify.emission) IS 'The larger of two emissions (max transition)';
@@ -226,3 +178,7 @@ COMMENT ON AGGREGATE rectify.max(rectify.emission) IS 'Largest emission (by poll
 COMMENT ON AGGREGATE rectify.avg(rectify.emission) IS
   'Average of one pollutant, rounded to the gram half away from zero';
 
+
+-- rectify.emission is the last type whose comparison operators
+-- 19_comparison.sql's procedure declares.
+DROP PROCEDURE rectify.create_comparison_operators(regtype, text, text[]);
