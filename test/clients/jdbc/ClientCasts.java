@@ -49,6 +49,13 @@ public class ClientCasts {
 		}
 	}
 
+	// binds the strings to the statement's parameters 1, 2, ... with
+	// setString(), as an application would
+	static void bind(PreparedStatement ps, String... values) throws SQLException {
+		for (int i = 0; i < values.length; i++)
+			ps.setString(i + 1, values[i]);
+	}
+
 	static String one(PreparedStatement ps) throws SQLException {
 		try (ResultSet rs = ps.executeQuery()) {
 			return rs.next() ? rs.getString(1) : null;
@@ -85,8 +92,7 @@ public class ClientCasts {
 			});
 			attempt("update_region", () -> {
 				PreparedStatement ps = c.prepareStatement("UPDATE rectify.items SET region = ? WHERE code = ?");
-				ps.setString(1, moved);
-				ps.setString(2, code);
+				bind(ps, moved, code);
 				check("update_region", ps.executeUpdate() == 1, "no row updated");
 			});
 			attempt("extend_deadline", () -> {
@@ -100,8 +106,7 @@ public class ClientCasts {
 				String due = one(ps);
 				PreparedStatement q = c.prepareStatement(
 					"SELECT due_date::text FROM rectify.items WHERE code = ? AND deadline = ?");
-				q.setString(1, code);
-				q.setString(2, extended);
+				bind(q, code, extended);
 				String stored = one(q);
 				check("extend_deadline", due != null && due.equals(stored), "returned " + due + ", stored " + stored);
 			});
@@ -132,9 +137,7 @@ public class ClientCasts {
 			attempt("find_by_region", () -> {
 				PreparedStatement ps = c.prepareStatement(
 					"SELECT code FROM rectify.items WHERE region <@ ? AND deadline > ? AND code = ?");
-				ps.setString(1, region);
-				ps.setString(2, deadline);
-				ps.setString(3, code);
+				bind(ps, region, deadline, code);
 				check("find_by_region", code.equals(one(ps)), "not found");
 			});
 			attempt("bad_values", () -> {
@@ -146,8 +149,7 @@ public class ClientCasts {
 				reg.setObject(5, assigned);
 				refused("bad_region", reg, "22023", "990600");
 				PreparedStatement up = c.prepareStatement("UPDATE rectify.items SET region = ? WHERE code = ?");
-				up.setString(1, "1306x0");
-				up.setString(2, code);
+				bind(up, "1306x0", code);
 				refused("bad_region_syntax", up, "22P02", "1306x0");
 				PreparedStatement ext = c.prepareStatement(
 					"SELECT rectify.extend_deadline(rectify.item(?), ?, 'x', 'y', ?)");
@@ -194,30 +196,20 @@ public class ClientCasts {
 				c.createStatement().execute(
 					"CREATE TEMP TABLE draft (code text, d rectify.deadline, r rectify.region, e rectify.emission)");
 				PreparedStatement ins = c.prepareStatement("INSERT INTO draft VALUES (?, ?, ?, ?)");
-				ins.setString(1, "D-1");
-				ins.setString(2, "2024年底");
-				ins.setString(3, "431100");
-				ins.setString(4, "3.2万吨 COD");
+				bind(ins, "D-1", "2024年底", "431100", "3.2万吨 COD");
 				ins.executeUpdate();
 				PreparedStatement up = c.prepareStatement("UPDATE draft SET d = ?, r = ?, e = ? WHERE code = ?");
-				up.setString(1, "15个工作日");
-				up.setString(2, "431127");
-				up.setString(3, "氨氮 0.8吨");
-				up.setString(4, "D-1");
+				bind(up, "15个工作日", "431127", "氨氮 0.8吨", "D-1");
 				up.executeUpdate();
 				PreparedStatement q = c.prepareStatement("SELECT count(*) FROM draft WHERE d = ? AND r = ? AND e = ?");
-				q.setString(1, "15个工作日");
-				q.setString(2, "431127");
-				q.setString(3, "氨氮 0.8吨");
+				bind(q, "15个工作日", "431127", "氨氮 0.8吨");
 				check("own_table", "1".equals(one(q)), "row not found");
-				ins.setString(1, "D-2");
-				ins.setString(2, "2024年2月30日");
+				bind(ins, "D-2", "2024年2月30日");
 				refused("bad_deadline_insert", ins, "22007", "2024年2月30日");
 			});
 			attempt("officer_no_rights", () -> {
 				PreparedStatement up = c.prepareStatement("UPDATE rectify.items SET region = ? WHERE code = ?");
-				up.setString(1, region);
-				up.setString(2, code);
+				bind(up, region, code);
 				try {
 					up.executeUpdate();
 					check("officer_no_rights", false, "an officer changed a region");
