@@ -210,18 +210,18 @@ BEGIN
   RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
 END $$;
 COMMENT ON FUNCTION rectify.admin_only() IS 'trigger: only administrators (and superusers) write this table; 42501 otherwise';
-CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.responsibilities
-  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
-CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.effects
-  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
-CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.units
-  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
-CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.officer_units
-  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
--- set_setting() runs as the owner so that an administrator can use it; the
--- table checks the caller.
-CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON rectify.settings
-  FOR EACH ROW EXECUTE FUNCTION rectify.admin_only();
+-- The same trigger on each of these tables (set_setting() runs as the owner
+-- so that an administrator can use it; the settings table checks the caller).
+DO $$
+DECLARE
+  t regclass;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['rectify.responsibilities', 'rectify.effects', 'rectify.units',
+                           'rectify.officer_units', 'rectify.settings']::regclass[] LOOP
+    EXECUTE format('CREATE TRIGGER admin_only BEFORE INSERT OR UPDATE OR DELETE ON %s '
+                   'FOR EACH ROW EXECUTE FUNCTION rectify.admin_only()', t);
+  END LOOP;
+END $$;
 
 -- Reduction projects: admins; verifiers only verify (核查).
 CREATE FUNCTION rectify.projects_authorize() RETURNS trigger
