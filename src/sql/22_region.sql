@@ -9,20 +9,9 @@
 CREATE TYPE rectify.region;
 
 CREATE FUNCTION rectify.region_in(cstring) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION rectify.region_in(cstring) IS
-  'Text input for rectify.region: six digits, the first two a real province-level code';
-
 CREATE FUNCTION rectify.region_out(rectify.region) RETURNS cstring AS 'MODULE_PATHNAME', 'region_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION rectify.region_out(rectify.region) IS
-  'Text output for rectify.region: the six digits';
-
 CREATE FUNCTION rectify.region_recv(internal) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION rectify.region_recv(internal) IS
-  'Binary input for rectify.region: a 4-byte integer, checked like text input';
-
 CREATE FUNCTION rectify.region_send(rectify.region) RETURNS bytea AS 'MODULE_PATHNAME', 'region_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION rectify.region_send(rectify.region) IS
-  'Binary output for rectify.region: the code as a 4-byte integer';
 
 CREATE TYPE rectify.region (
   INPUT = rectify.region_in,
@@ -36,6 +25,14 @@ CREATE TYPE rectify.region (
 );
 COMMENT ON TYPE rectify.region IS
   'GB/T 2260 administrative division code (行政区划代码), e.g. 130000 Hebei, 130600 Baoding, 130602 Jingxiu';
+COMMENT ON FUNCTION rectify.region_in(cstring) IS
+  'Text input for rectify.region: six digits, the first two a real province-level code';
+COMMENT ON FUNCTION rectify.region_out(rectify.region) IS
+  'Text output for rectify.region: the six digits';
+COMMENT ON FUNCTION rectify.region_recv(internal) IS
+  'Binary input for rectify.region: a 4-byte integer, checked like text input';
+COMMENT ON FUNCTION rectify.region_send(rectify.region) IS
+  'Binary output for rectify.region: the code as a 4-byte integer';
 
 -- Hierarchy ------------------------------------------------------------------
 
@@ -98,24 +95,24 @@ COMMENT ON OPERATOR rectify.<@ (rectify.region, rectify.region) IS
 -- Comparison: the representation is an int4, so the int4 functions serve ------
 
 CREATE FUNCTION rectify.region_eq(rectify.region, rectify.region) RETURNS boolean AS 'int4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_eq(rectify.region, rectify.region) IS 'Implements = for rectify.region';
 CREATE FUNCTION rectify.region_ne(rectify.region, rectify.region) RETURNS boolean AS 'int4ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_ne(rectify.region, rectify.region) IS 'Implements <> for rectify.region';
 CREATE FUNCTION rectify.region_lt(rectify.region, rectify.region) RETURNS boolean AS 'int4lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_lt(rectify.region, rectify.region) IS 'Implements < for rectify.region';
 CREATE FUNCTION rectify.region_le(rectify.region, rectify.region) RETURNS boolean AS 'int4le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_le(rectify.region, rectify.region) IS 'Implements <= for rectify.region';
 CREATE FUNCTION rectify.region_gt(rectify.region, rectify.region) RETURNS boolean AS 'int4gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_gt(rectify.region, rectify.region) IS 'Implements > for rectify.region';
 CREATE FUNCTION rectify.region_ge(rectify.region, rectify.region) RETURNS boolean AS 'int4ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_ge(rectify.region, rectify.region) IS 'Implements >= for rectify.region';
 CREATE FUNCTION rectify.region_cmp(rectify.region, rectify.region) RETURNS integer AS 'btint4cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_cmp(rectify.region, rectify.region) IS 'Btree comparison for rectify.region (numeric order of the codes)';
 CREATE FUNCTION rectify.region_sortsupport(internal) RETURNS void AS 'btint4sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION rectify.region_sortsupport(internal) IS 'Btree sort support for rectify.region';
 CREATE FUNCTION rectify.region_hash(rectify.region) RETURNS integer AS 'hashint4' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_hash(rectify.region) IS 'Hash of a rectify.region (that of its integer code)';
 CREATE FUNCTION rectify.region_hash_extended(rectify.region, bigint) RETURNS bigint AS 'hashint4extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
+COMMENT ON FUNCTION rectify.region_eq(rectify.region, rectify.region) IS 'Implements = for rectify.region';
+COMMENT ON FUNCTION rectify.region_ne(rectify.region, rectify.region) IS 'Implements <> for rectify.region';
+COMMENT ON FUNCTION rectify.region_lt(rectify.region, rectify.region) IS 'Implements < for rectify.region';
+COMMENT ON FUNCTION rectify.region_le(rectify.region, rectify.region) IS 'Implements <= for rectify.region';
+COMMENT ON FUNCTION rectify.region_gt(rectify.region, rectify.region) IS 'Implements > for rectify.region';
+COMMENT ON FUNCTION rectify.region_ge(rectify.region, rectify.region) IS 'Implements >= for rectify.region';
+COMMENT ON FUNCTION rectify.region_cmp(rectify.region, rectify.region) IS 'Btree comparison for rectify.region (numeric order of the codes)';
+COMMENT ON FUNCTION rectify.region_sortsupport(internal) IS 'Btree sort support for rectify.region';
+COMMENT ON FUNCTION rectify.region_hash(rectify.region) IS 'Hash of a rectify.region (that of its integer code)';
 COMMENT ON FUNCTION rectify.region_hash_extended(rectify.region, bigint) IS 'Seeded 64-bit hash of a rectify.region';
 
 CALL rectify.create_comparison_operators('rectify.region', 'region', descriptions => ARRAY[
@@ -128,11 +125,8 @@ CALL rectify.create_comparison_operators('rectify.region', 'region', description
 
 CREATE OPERATOR CLASS rectify.region_ops
   DEFAULT FOR TYPE rectify.region USING btree AS
-    OPERATOR 1 rectify.< ,
-    OPERATOR 2 rectify.<= ,
-    OPERATOR 3 rectify.= ,
-    OPERATOR 4 rectify.>= ,
-    OPERATOR 5 rectify.> ,
+    OPERATOR 1 rectify.<, OPERATOR 2 rectify.<=, OPERATOR 3 rectify.=,
+    OPERATOR 4 rectify.>=, OPERATOR 5 rectify.>,
     FUNCTION 1 rectify.region_cmp(rectify.region, rectify.region),
     FUNCTION 2 (rectify.region, rectify.region) rectify.region_sortsupport(internal),
     FUNCTION 4 (rectify.region, rectify.region) pg_catalog.btequalimage(oid);
@@ -143,7 +137,7 @@ COMMENT ON OPERATOR FAMILY rectify.region_ops USING btree IS
 
 CREATE OPERATOR CLASS rectify.region_ops
   DEFAULT FOR TYPE rectify.region USING hash AS
-    OPERATOR 1 rectify.= ,
+    OPERATOR 1 rectify.=,
     FUNCTION 1 rectify.region_hash(rectify.region),
     FUNCTION 2 rectify.region_hash_extended(rectify.region, bigint);
 COMMENT ON OPERATOR CLASS rectify.region_ops USING hash IS

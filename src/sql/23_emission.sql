@@ -117,11 +117,8 @@ CALL rectify.create_comparison_operators('rectify.emission', 'emission', descrip
 
 CREATE OPERATOR CLASS rectify.emission_ops
   DEFAULT FOR TYPE rectify.emission USING btree AS
-    OPERATOR 1 rectify.< ,
-    OPERATOR 2 rectify.<= ,
-    OPERATOR 3 rectify.= ,
-    OPERATOR 4 rectify.>= ,
-    OPERATOR 5 rectify.> ,
+    OPERATOR 1 rectify.<, OPERATOR 2 rectify.<=, OPERATOR 3 rectify.=,
+    OPERATOR 4 rectify.>=, OPERATOR 5 rectify.>,
     FUNCTION 1 rectify.emission_cmp(rectify.emission, rectify.emission);
 COMMENT ON OPERATOR CLASS rectify.emission_ops USING btree IS
   'Total order of emissions: by pollutant, then amount';
@@ -130,7 +127,7 @@ COMMENT ON OPERATOR FAMILY rectify.emission_ops USING btree IS
 
 CREATE OPERATOR CLASS rectify.emission_ops
   DEFAULT FOR TYPE rectify.emission USING hash AS
-    OPERATOR 1 rectify.= ,
+    OPERATOR 1 rectify.=,
     FUNCTION 1 rectify.emission_hash(rectify.emission),
     FUNCTION 2 rectify.emission_hash_extended(rectify.emission, bigint);
 COMMENT ON OPERATOR CLASS rectify.emission_ops USING hash IS
