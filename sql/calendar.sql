@@ -372,3 +372,17 @@ SELECT e.code, i.deadline, i.due_date, e.from_level, e.to_level, e.days_overdue
 -- Scores judge working-day items by their resolved due dates too.
 SELECT code, state, days_overdue, score FROM item_scores('2026-02-15')
  WHERE code LIKE 'WD-%' ORDER BY code;
+
+-- A reload corrects due dates from the day they were set (recorded now):
+-- the kept versions of rectify.item_versions are written again, so the
+-- state on every day a fact took effect, and the day before, is the one
+-- rebuilt from the events.
+SELECT sum(c.differ) AS disagree, count(*) AS days
+  FROM (SELECT DISTINCT x.d FROM events e CROSS JOIN LATERAL (VALUES (e.happened_on), (e.happened_on - 1)) x(d)
+         WHERE e.item_id IS NOT NULL) days,
+       LATERAL (SELECT count(*) AS differ
+                  FROM ((SELECT item_id, status, due_date, deadline, escalation_level FROM item_states(d)
+                         EXCEPT ALL SELECT item_id, status, due_date, deadline, escalation_level FROM item_replay(d, now(), false))
+                        UNION ALL
+                        (SELECT item_id, status, due_date, deadline, escalation_level FROM item_replay(d, now(), false)
+                         EXCEPT ALL SELECT item_id, status, due_date, deadline, escalation_level FROM item_states(d))) x) c;

@@ -152,6 +152,8 @@ RESET SESSION AUTHORIZATION;
 SET SESSION AUTHORIZATION rt_rita;
 SELECT * FROM testkit.run($$SELECT * FROM rectify.items$$);
 SELECT * FROM testkit.run($$SELECT * FROM rectify.events$$);
+SELECT * FROM testkit.run($$SELECT * FROM rectify.item_versions$$);
+SELECT * FROM testkit.run($$SELECT rectify.rebuild_versions()$$);
 SELECT * FROM testkit.run($$SELECT rectify.report_progress(2, 0.1)$$);
 RESET SESSION AUTHORIZATION;
 
@@ -188,8 +190,19 @@ SELECT DISTINCT actor FROM events WHERE kind = 'escalated';
 SELECT set_setting('warning_days', NULL), set_score_weight('per_level', NULL);
 RESET SESSION AUTHORIZATION;
 
+-- the escalation kept the items' earlier states (rectify.item_versions)
+SELECT DISTINCT item_id FROM item_versions ORDER BY 1;
+
 SET SESSION AUTHORIZATION rt_alice;   -- now bound to both units
 SELECT code FROM items ORDER BY code;
+RESET SESSION AUTHORIZATION;
+-- bob reads the earlier states of his items only (not S-1); keeping them
+-- is the triggers' work
+SET SESSION AUTHORIZATION rt_bob;
+SELECT code FROM items ORDER BY code;
+SELECT DISTINCT item_id FROM item_versions ORDER BY 1;
+SELECT * FROM testkit.run($$SELECT rectify.rebuild_versions(2)$$);
+SELECT * FROM testkit.run($$DELETE FROM rectify.item_versions$$);
 RESET SESSION AUTHORIZATION;
 
 -- views that read the ledger answer as the caller

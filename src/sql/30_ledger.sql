@@ -173,9 +173,13 @@ CREATE INDEX items_open_due_idx ON rectify.items (due_date) WHERE completed_on I
 -- inside the index (see rectify.overdue).
 CREATE INDEX items_region_open_due_idx ON rectify.items
   (region, (coalesce(completed_on, 'infinity'::date)), due_date);
--- rectify.item_states rebuilds from the history only the items that
--- changed after the report's date, or were recorded after its known_at:
--- found through these two, not by reading every item
+-- the same without a region: overdue(asof) for any date reads the items
+-- still open at asof (completed later or not at all), due before it
+CREATE INDEX items_open_at_idx ON rectify.items
+  ((coalesce(completed_on, 'infinity'::date)), due_date);
+-- rectify.item_states reads an earlier version for the items that
+-- changed after the report's date, and rebuilds those recorded after its
+-- known_at: found through these two, not by reading every item
 CREATE INDEX items_valid_from_idx ON rectify.items (valid_from);
 CREATE INDEX items_recorded_at_idx ON rectify.items (recorded_at);
 CREATE INDEX items_escalation_next_idx ON rectify.items (escalation_next)

@@ -51,7 +51,10 @@ COMMENT ON COLUMN rectify.events.days_overdue IS 'days overdue at an escalation 
 COMMENT ON COLUMN rectify.events.due_date IS 'the due date a deadline extension or a calendar re-resolution set';
 COMMENT ON COLUMN rectify.events.project_id IS 'the reduction project of a project_status or verified_amount event';
 COMMENT ON SEQUENCE rectify.events_event_id_seq IS 'ids of rectify.events, in recording order';
-CREATE INDEX events_item_idx ON rectify.events (item_id, event_id);
+-- an item's history in order; the columns a rebuild of its state reads
+-- are in the index, so that rebuilding reads no event row
+CREATE INDEX events_item_idx ON rectify.events (item_id, event_id)
+  INCLUDE (happened_on, recorded_at, kind, to_value, due_date);
 CREATE INDEX events_project_idx ON rectify.events (project_id) WHERE project_id IS NOT NULL;
 SELECT pg_catalog.pg_extension_config_dump('rectify.events', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.events_event_id_seq', '');

@@ -8,12 +8,17 @@
 --
 -- rectify.items is that fold for the latest facts: its row is the item's
 -- state on every date from items.valid_from on, as known from
--- items.recorded_at on.  So item_states(D, K) takes the row as it is when
--- valid_from <= D and recorded_at <= K (most items, for most dates), and
--- rebuilds the others from their events (item_replay).  Both are plain
--- SQL functions the planner inlines: they read as the caller, so
--- row-level security applies, and an officer's query still reads only
--- the officer's items through their index.
+-- items.recorded_at on.  rectify.item_versions keeps the states the row
+-- held before, each with the dates it held, as known now: triggers keep
+-- it (a fact that takes effect after the row's valid_from closes the old
+-- state; a fact dated earlier rebuilds the item's later versions from its
+-- events).  So item_states(D, K) reads, for an item recorded by K, its row
+-- when valid_from <= D (most items, for most dates) or else the version
+-- that held on D; only an item with a fact recorded after K is rebuilt
+-- from its events (item_replay).  All of it is plain SQL the planner
+-- inlines: it reads as the caller, so row-level security applies, and an
+-- officer's query still reads only the officer's items through their
+-- index.
 -- ------------------------------------------------------------------
 
 -- The kinds of event that change an item's row (rectify.items): its
@@ -26,8 +31,8 @@ COMMENT ON FUNCTION rectify.state_kinds() IS
   'the kinds of event that change an item''s state (its row in rectify.items)';
 
 -- item_replay(asof, known_at, stale_only): items rebuilt from their
--- events.  With stale_only, only the items whose row is not their state
--- on asof as known at known_at.  Facts of one kind are recorded in date
+-- events.  With stale_only, only the items with a fact recorded after
+-- known_at (their row and versions are what is known now, not then).  Facts of one kind are recorded in date
 -- order (check_on_date, check_in_order), so "the latest" of a kind is the
 -- latest by (happened_on, event_id).
 CREATE FUNCTION rectify.item_replay(asof date, known_at timestamptz, stale_only boolean)
@@ -79,11 +84,145 @@ BEGIN ATOMIC
       WHERE e.item_id = i.item_id
         AND e.happened_on <= item_replay.asof AND e.recorded_at <= item_replay.known_at) h
    WHERE i.assigned <= item_replay.asof
-     AND NOT (item_replay.stale_only AND i.valid_from <= item_replay.asof
-              AND i.recorded_at <= item_replay.known_at);
+     AND NOT (item_replay.stale_only AND i.recorded_at <= item_replay.known_at);
 END;
 COMMENT ON FUNCTION rectify.item_replay(date, timestamptz, boolean) IS
-  'internal: items assigned by asof rebuilt from the events that took effect by asof and were recorded by known_at (only those whose row is not their state then, with stale_only); see rectify.item_states';
+  'internal: items assigned by asof rebuilt from the events that took effect by asof and were recorded by known_at (with stale_only, only the items with a fact recorded after known_at); see rectify.item_states';
+
+-- ------------------------------------------------------------------
+-- item_versions: the earlier states of each item, as known now.  A row
+-- is the state the item held on the days valid_from .. valid_to - 1; the
+-- versions of an item and its row in rectify.items cover its days from
+-- its assignment on, without gaps or overlaps.  Reports read it instead
+-- of folding an item's events again (a row read, not an aggregate), and
+-- it is derived: rectify.rebuild_versions() writes it again from the
+-- events.
+-- ------------------------------------------------------------------
+CREATE TABLE rectify.item_versions (
+  item_id bigint NOT NULL REFERENCES rectify.items ON DELETE CASCADE,
+  valid_to date NOT NULL,
+  valid_from date NOT NULL,
+  status rectify.item_status NOT NULL,
+  progress numeric(5,4) NOT NULL,
+  completed_on date,
+  closed_on date,
+  reopened_count integer NOT NULL,
+  last_reopened date,
+  escalation_level rectify.escalation_level NOT NULL,
+  escalated_on date,
+  peak_level rectify.escalation_level NOT NULL,
+  deadline rectify.deadline NOT NULL,
+  due_date date,
+  recorded_at timestamptz,
+  PRIMARY KEY (item_id, valid_to),
+  CHECK (valid_from < valid_to)
+);
+-- a report for D reads the versions that end after D
+CREATE INDEX item_versions_valid_to_idx ON rectify.item_versions (valid_to);
+COMMENT ON TABLE rectify.item_versions IS
+  'the states each item held before its current row, as known now: the state in force from valid_from to the day before valid_to (kept by triggers; rectify.rebuild_versions() derives it again from rectify.events)';
+COMMENT ON COLUMN rectify.item_versions.valid_to IS 'the first day this state no longer held (the valid_from of the next version or of the row)';
+COMMENT ON COLUMN rectify.item_versions.valid_from IS 'the first day this state held';
+COMMENT ON COLUMN rectify.item_versions.recorded_at IS 'when the latest fact of this state was recorded (NULL for the state at registration of an item without events)';
+SELECT pg_catalog.pg_extension_config_dump('rectify.item_versions', '');
+
+-- rebuild_versions(item, from_date): writes the versions of an item (every
+-- item when NULL) that end after from_date again from its events: one
+-- version from each day one of its facts took effect to the next such
+-- day, the last one ending where its row begins.  Runs as the owner: the
+-- triggers below call it for whoever recorded the fact.
+CREATE FUNCTION rectify.rebuild_versions(item bigint DEFAULT NULL, from_date date DEFAULT '-infinity')
+  RETURNS bigint
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  written bigint;
+BEGIN
+  DELETE FROM rectify.item_versions v
+   WHERE (rebuild_versions.item IS NULL OR v.item_id = rebuild_versions.item)
+     AND v.valid_to > rebuild_versions.from_date;
+  INSERT INTO rectify.item_versions
+    (item_id, valid_to, valid_from, status, progress, completed_on, closed_on, reopened_count,
+     last_reopened, escalation_level, escalated_on, peak_level, deadline, due_date, recorded_at)
+  SELECT r.item_id, d.next, d.day, r.status, r.progress, r.completed_on, r.closed_on, r.reopened_count,
+         r.last_reopened, r.escalation_level, r.escalated_on, r.peak_level, r.deadline, r.due_date,
+         r.recorded_at
+    FROM (SELECT s.item_id, s.day, lead(s.day) OVER (PARTITION BY s.item_id ORDER BY s.day) AS next
+            FROM (-- where the versions kept end (the assignment when none is kept) ...
+                  SELECT i.item_id,
+                         coalesce((SELECT max(v.valid_to) FROM rectify.item_versions v
+                                    WHERE v.item_id = i.item_id), i.assigned) AS start
+                    FROM rectify.items i
+                   WHERE rebuild_versions.item IS NULL OR i.item_id = rebuild_versions.item) b
+           CROSS JOIN LATERAL (
+             -- ... and every later day a fact took effect
+             SELECT b.item_id, b.start AS day
+             UNION
+             SELECT e.item_id, e.happened_on FROM rectify.events e
+              WHERE e.item_id = b.item_id AND e.happened_on > b.start
+                AND e.kind = ANY (rectify.state_kinds())) s) d
+   CROSS JOIN LATERAL (SELECT x.* FROM rectify.item_replay(d.day, 'infinity', false) x
+                        WHERE x.item_id = d.item_id) r
+   WHERE d.next IS NOT NULL
+   -- in the order the office would have appended them, so that a report
+   -- for a date finds the versions ending after it together
+   ORDER BY d.next, r.item_id;
+  GET DIAGNOSTICS written = ROW_COUNT;
+  RETURN written;
+END $$;
+REVOKE ALL ON FUNCTION rectify.rebuild_versions(bigint, date) FROM PUBLIC;
+COMMENT ON FUNCTION rectify.rebuild_versions(bigint, date) IS
+  'internal (owner only): writes rectify.item_versions of an item (of every item when NULL) that end after from_date again from rectify.events; returns the number of versions written';
+
+-- A fact that takes effect after an item's row began closes the row's
+-- state: it becomes a version ending on the new valid_from.  One
+-- statement-level trigger, so that escalate()'s update of thousands of
+-- rows writes their versions in one insert.
+CREATE FUNCTION rectify.items_keep_versions() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+BEGIN
+  INSERT INTO rectify.item_versions
+    (item_id, valid_to, valid_from, status, progress, completed_on, closed_on, reopened_count,
+     last_reopened, escalation_level, escalated_on, peak_level, deadline, due_date, recorded_at)
+  SELECT o.item_id, n.valid_from, o.valid_from, o.status, o.progress, o.completed_on, o.closed_on,
+         o.reopened_count, o.last_reopened, o.escalation_level, o.escalated_on, o.peak_level,
+         o.deadline, o.due_date, o.recorded_at
+    FROM old_rows o JOIN new_rows n USING (item_id)
+   WHERE n.valid_from > o.valid_from;
+  RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION rectify.items_keep_versions() FROM PUBLIC;
+COMMENT ON FUNCTION rectify.items_keep_versions() IS
+  'trigger: keeps the state an item''s row held before a fact that took effect later (rectify.item_versions)';
+CREATE TRIGGER items_keep_versions AFTER UPDATE ON rectify.items
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rectify.items_keep_versions();
+
+-- A fact dated before the end of an item's kept versions (a backdated
+-- fact, a calendar correction) changes what those versions were: they are
+-- written again from the events, which now include it.
+CREATE FUNCTION rectify.events_revise_versions() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN
+    SELECT n.item_id, min(n.happened_on) AS from_date
+      FROM new_rows n
+     WHERE n.item_id IS NOT NULL AND n.kind = ANY (rectify.state_kinds())
+       AND n.happened_on < (SELECT max(v.valid_to) FROM rectify.item_versions v
+                             WHERE v.item_id = n.item_id)
+     GROUP BY n.item_id ORDER BY n.item_id
+  LOOP
+    PERFORM rectify.rebuild_versions(r.item_id, r.from_date);
+  END LOOP;
+  RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION rectify.events_revise_versions() FROM PUBLIC;
+COMMENT ON FUNCTION rectify.events_revise_versions() IS
+  'trigger: writes an item''s versions again from its events when a fact takes effect before their end';
+CREATE TRIGGER events_revise_versions AFTER INSERT ON rectify.events
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION rectify.events_revise_versions();
 
 -- item_states(asof, known_at): every item assigned by asof as it stood on
 -- asof, as known at known_at (default: now).  The reports read it.
@@ -95,10 +234,21 @@ BEGIN ATOMIC
    WHERE i.assigned <= item_states.asof
      AND i.valid_from <= item_states.asof AND i.recorded_at <= item_states.known_at
   UNION ALL
+  SELECT i.item_id, i.code, i.source, i.batch, i.region, i.category, i.problem, i.target, i.leader,
+         v.deadline, i.deadline_text, i.assigned, v.due_date, i.original_deadline, i.original_due_date,
+         v.status, v.progress, v.completed_on, v.closed_on, v.reopened_count, v.last_reopened,
+         v.escalation_level, v.escalated_on, v.peak_level,
+         NULL::date,                    -- escalation_next: a date to come, not a state
+         i.calendar, i.calendar_version, i.source_ref, i.note, v.valid_from, v.recorded_at
+    FROM rectify.items i JOIN rectify.item_versions v ON v.item_id = i.item_id
+   WHERE i.assigned <= item_states.asof
+     AND i.valid_from > item_states.asof AND i.recorded_at <= item_states.known_at
+     AND v.valid_from <= item_states.asof AND v.valid_to > item_states.asof
+  UNION ALL
   SELECT r.* FROM rectify.item_replay(item_states.asof, item_states.known_at, true) r;
 END;
 COMMENT ON FUNCTION rectify.item_states(date, timestamptz) IS
-  'every item assigned by asof as it stood on asof (status, progress, completion, closing, deadline and due date, reopenings, escalation level and the highest reached) as known at known_at, rebuilt from rectify.events where the row has changed since; escalation_next is NULL in a rebuilt row';
+  'every item assigned by asof as it stood on asof (status, progress, completion, closing, deadline and due date, reopenings, escalation level and the highest reached) as known at known_at: its row, or the version that held then (rectify.item_versions), or for an item with a fact recorded after known_at its state rebuilt from rectify.events; escalation_next is NULL in an earlier state';
 
 -- responsibilities_at(asof, known_at): the responsibility list on asof as
 -- known at known_at: the rows in force then, including those that ended

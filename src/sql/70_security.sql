@@ -13,6 +13,7 @@ ALTER TABLE rectify.responsibilities ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rectify.responsibilities_ended ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rectify.effects ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rectify.events ENABLE ROW LEVEL SECURITY;
+ALTER TABLE rectify.item_versions ENABLE ROW LEVEL SECURITY;
 ALTER TABLE rectify.officer_units ENABLE ROW LEVEL SECURITY;
 
 -- Every row: administrators and verifiers read it (effects: verifiers,
@@ -24,6 +25,7 @@ CREATE POLICY measures_read_all ON rectify.measures FOR SELECT TO rectify_admin,
 CREATE POLICY responsibilities_read_all ON rectify.responsibilities FOR SELECT TO rectify_admin, rectify_verifier USING (true);
 CREATE POLICY responsibilities_ended_read_all ON rectify.responsibilities_ended FOR SELECT TO rectify_admin, rectify_verifier USING (true);
 CREATE POLICY events_read_all ON rectify.events FOR SELECT TO rectify_admin, rectify_verifier USING (true);
+CREATE POLICY item_versions_read_all ON rectify.item_versions FOR SELECT TO rectify_admin, rectify_verifier USING (true);
 CREATE POLICY effects_read_all ON rectify.effects FOR SELECT TO rectify_verifier USING (true);
 CREATE POLICY officer_units_read_all ON rectify.officer_units FOR SELECT TO rectify_admin USING (true);
 
@@ -35,7 +37,8 @@ DO $$
 DECLARE
   t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['items', 'measures', 'responsibilities', 'responsibilities_ended', 'effects', 'events'] LOOP
+  FOREACH t IN ARRAY ARRAY['items', 'measures', 'responsibilities', 'responsibilities_ended', 'effects', 'events',
+                          'item_versions'] LOOP
     EXECUTE format('CREATE POLICY %I ON rectify.%I FOR SELECT TO rectify_officer
                       USING (item_id = ANY ((SELECT rectify.caller_item_ids())::bigint[]))',
                    t || '_read_own', t);

@@ -29,7 +29,7 @@ GRANT USAGE ON SCHEMA rectify TO rectify_admin, rectify_officer, rectify_verifie
 -- the office's configuration
 GRANT SELECT ON rectify.items, rectify.measures, rectify.responsibilities,
                 rectify.responsibilities_ended, rectify.effects,
-                rectify.events, rectify.units, rectify.transitions, rectify.officer_units,
+                rectify.events, rectify.item_versions, rectify.units, rectify.transitions, rectify.officer_units,
                 rectify.role_names, rectify.office, rectify.open_items, rectify.settings,
                 rectify.escalation_ladder, rectify.escalation_policy, rectify.calendars,
                 rectify.calendar_loads, rectify.calendar_days, rectify.regions

@@ -425,9 +425,11 @@ UPDATE rectify.items i SET valid_from = greatest(i.assigned, h.valid_from), peak
           FROM rectify.events e GROUP BY e.item_id) h
  WHERE h.item_id = i.item_id;
 SELECT def FROM saved_indexes \gexec
+-- the earlier states of each item, as the triggers would have kept them
+SELECT rectify.rebuild_versions() AS versions;
 COMMIT;
 VACUUM (FULL, ANALYZE) rectify.items;
-VACUUM ANALYZE rectify.units, rectify.responsibilities, rectify.events;
+VACUUM ANALYZE rectify.units, rectify.responsibilities, rectify.events, rectify.item_versions;
 CHECKPOINT;
 SQL
 	# (called as "load_ledger || ...", where set -e does not apply)
