@@ -94,14 +94,27 @@ COMMENT ON FUNCTION rectify.item_replay(date, timestamptz, boolean) IS
 -- is the state the item held on the days valid_from .. valid_to - 1; the
 -- versions of an item and its row in rectify.items cover its days from
 -- its assignment on, without gaps or overlaps.  Reports read it instead
--- of folding an item's events again (a row read, not an aggregate), and
--- it is derived: rectify.rebuild_versions() writes it again from the
--- events.
+-- of folding an item's events again, and without a join: a version
+-- carries the content the reports show (code, source, region, category,
+-- the original deadline and calendar), kept current with the item's row;
+-- the long texts are read from the row where a report shows them.  It is
+-- derived: rectify.rebuild_versions() writes it again from the events.
 -- ------------------------------------------------------------------
 CREATE TABLE rectify.item_versions (
   item_id bigint NOT NULL REFERENCES rectify.items ON DELETE CASCADE,
   valid_to date NOT NULL,
   valid_from date NOT NULL,
+  code text NOT NULL,
+  source text NOT NULL,
+  region rectify.region NOT NULL,
+  category text NOT NULL,
+  assigned date NOT NULL,
+  original_deadline rectify.deadline NOT NULL,
+  original_due_date date,
+  calendar text NOT NULL,
+  calendar_version bigint,
+  deadline rectify.deadline NOT NULL,
+  due_date date,
   status rectify.item_status NOT NULL,
   progress numeric(5,4) NOT NULL,
   completed_on date,
@@ -111,8 +124,6 @@ CREATE TABLE rectify.item_versions (
   escalation_level rectify.escalation_level NOT NULL,
   escalated_on date,
   peak_level rectify.escalation_level NOT NULL,
-  deadline rectify.deadline NOT NULL,
-  due_date date,
   recorded_at timestamptz,
   PRIMARY KEY (item_id, valid_to),
   CHECK (valid_from < valid_to)
@@ -120,11 +131,25 @@ CREATE TABLE rectify.item_versions (
 -- a report for D reads the versions that end after D
 CREATE INDEX item_versions_valid_to_idx ON rectify.item_versions (valid_to);
 COMMENT ON TABLE rectify.item_versions IS
-  'the states each item held before its current row, as known now: the state in force from valid_from to the day before valid_to (kept by triggers; rectify.rebuild_versions() derives it again from rectify.events)';
+  'the states each item held before its current row, as known now: the state in force from valid_from to the day before valid_to, with the item''s current code, source, region, category, original deadline and calendar (kept by triggers; rectify.rebuild_versions() derives it again from rectify.events)';
 COMMENT ON COLUMN rectify.item_versions.valid_to IS 'the first day this state no longer held (the valid_from of the next version or of the row)';
 COMMENT ON COLUMN rectify.item_versions.valid_from IS 'the first day this state held';
 COMMENT ON COLUMN rectify.item_versions.recorded_at IS 'when the latest fact of this state was recorded (NULL for the state at registration of an item without events)';
 SELECT pg_catalog.pg_extension_config_dump('rectify.item_versions', '');
+
+-- item_version(it, valid_from, valid_to): the version of an item's row
+-- for those days; the one place an items row becomes a version.
+CREATE FUNCTION rectify.item_version(it rectify.items, valid_from date, valid_to date)
+  RETURNS rectify.item_versions
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN ROW(it.item_id, valid_to, valid_from, it.code, it.source, it.region, it.category,
+             it.assigned, it.original_deadline, it.original_due_date, it.calendar,
+             it.calendar_version, it.deadline, it.due_date, it.status, it.progress,
+             it.completed_on, it.closed_on, it.reopened_count, it.last_reopened,
+             it.escalation_level, it.escalated_on, it.peak_level,
+             it.recorded_at)::rectify.item_versions;
+COMMENT ON FUNCTION rectify.item_version(rectify.items, date, date) IS
+  'internal: an item''s row as its version for the days valid_from to valid_to - 1 (rectify.item_versions)';
 
 -- rebuild_versions(item, from_date): writes the versions of an item (every
 -- item when NULL) that end after from_date again from its events: one
@@ -141,11 +166,7 @@ BEGIN
    WHERE (rebuild_versions.item IS NULL OR v.item_id = rebuild_versions.item)
      AND v.valid_to > rebuild_versions.from_date;
   INSERT INTO rectify.item_versions
-    (item_id, valid_to, valid_from, status, progress, completed_on, closed_on, reopened_count,
-     last_reopened, escalation_level, escalated_on, peak_level, deadline, due_date, recorded_at)
-  SELECT r.item_id, d.next, d.day, r.status, r.progress, r.completed_on, r.closed_on, r.reopened_count,
-         r.last_reopened, r.escalation_level, r.escalated_on, r.peak_level, r.deadline, r.due_date,
-         r.recorded_at
+  SELECT (rectify.item_version(r, d.day, d.next)).*
     FROM (SELECT s.item_id, s.day, lead(s.day) OVER (PARTITION BY s.item_id ORDER BY s.day) AS next
             FROM (-- where the versions kept end (the assignment when none is kept) ...
                   SELECT i.item_id,
@@ -160,12 +181,12 @@ BEGIN
              SELECT e.item_id, e.happened_on FROM rectify.events e
               WHERE e.item_id = b.item_id AND e.happened_on > b.start
                 AND e.kind = ANY (rectify.state_kinds())) s) d
-   CROSS JOIN LATERAL (SELECT x.* FROM rectify.item_replay(d.day, 'infinity', false) x
-                        WHERE x.item_id = d.item_id) r
+   CROSS JOIN LATERAL (SELECT x FROM rectify.item_replay(d.day, 'infinity', false) x
+                        WHERE x.item_id = d.item_id) rr(r)
    WHERE d.next IS NOT NULL
    -- in the order the office would have appended them, so that a report
    -- for a date finds the versions ending after it together
-   ORDER BY d.next, r.item_id;
+   ORDER BY d.next, d.item_id;
   GET DIAGNOSTICS written = ROW_COUNT;
   RETURN written;
 END $$;
@@ -174,25 +195,41 @@ COMMENT ON FUNCTION rectify.rebuild_versions(bigint, date) IS
   'internal (owner only): writes rectify.item_versions of an item (of every item when NULL) that end after from_date again from rectify.events; returns the number of versions written';
 
 -- A fact that takes effect after an item's row began closes the row's
--- state: it becomes a version ending on the new valid_from.  One
--- statement-level trigger, so that escalate()'s update of thousands of
--- rows writes their versions in one insert.
+-- state: it becomes a version ending on the new valid_from.  A change of
+-- the content a version carries is made in all of the item's versions.
+-- One statement-level trigger, so that escalate()'s update of thousands
+-- of rows writes their versions in one insert.
 CREATE FUNCTION rectify.items_keep_versions() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
+DECLARE
+  corrected bigint[];
 BEGIN
   INSERT INTO rectify.item_versions
-    (item_id, valid_to, valid_from, status, progress, completed_on, closed_on, reopened_count,
-     last_reopened, escalation_level, escalated_on, peak_level, deadline, due_date, recorded_at)
-  SELECT o.item_id, n.valid_from, o.valid_from, o.status, o.progress, o.completed_on, o.closed_on,
-         o.reopened_count, o.last_reopened, o.escalation_level, o.escalated_on, o.peak_level,
-         o.deadline, o.due_date, o.recorded_at
-    FROM old_rows o JOIN new_rows n USING (item_id)
+  SELECT (rectify.item_version(o, o.valid_from, n.valid_from)).*
+    FROM old_rows o JOIN new_rows n ON n.item_id = o.item_id
    WHERE n.valid_from > o.valid_from;
+  -- rare (an administrator's correction, a calendar load): found first,
+  -- so that escalate()'s updates read no version
+  SELECT array_agg(n.item_id) INTO corrected
+    FROM old_rows o JOIN new_rows n ON n.item_id = o.item_id
+   WHERE (o.code, o.source, o.region, o.category, o.assigned, o.original_deadline,
+          o.original_due_date, o.calendar, o.calendar_version)
+         IS DISTINCT FROM (n.code, n.source, n.region, n.category, n.assigned, n.original_deadline,
+                           n.original_due_date, n.calendar, n.calendar_version);
+  IF corrected IS NOT NULL THEN
+    UPDATE rectify.item_versions v
+       SET code = i.code, source = i.source, region = i.region, category = i.category,
+           assigned = i.assigned, original_deadline = i.original_deadline,
+           original_due_date = i.original_due_date, calendar = i.calendar,
+           calendar_version = i.calendar_version
+      FROM rectify.items i
+     WHERE i.item_id = ANY (corrected) AND v.item_id = i.item_id;
+  END IF;
   RETURN NULL;
 END $$;
 REVOKE ALL ON FUNCTION rectify.items_keep_versions() FROM PUBLIC;
 COMMENT ON FUNCTION rectify.items_keep_versions() IS
-  'trigger: keeps the state an item''s row held before a fact that took effect later (rectify.item_versions)';
+  'trigger: keeps the state an item''s row held before a fact that took effect later (rectify.item_versions), and the content a version carries current';
 CREATE TRIGGER items_keep_versions AFTER UPDATE ON rectify.items
   REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION rectify.items_keep_versions();
@@ -234,16 +271,18 @@ BEGIN ATOMIC
    WHERE i.assigned <= item_states.asof
      AND i.valid_from <= item_states.asof AND i.recorded_at <= item_states.known_at
   UNION ALL
-  SELECT i.item_id, i.code, i.source, i.batch, i.region, i.category, i.problem, i.target, i.leader,
-         v.deadline, i.deadline_text, i.assigned, v.due_date, i.original_deadline, i.original_due_date,
+  SELECT v.item_id, v.code, v.source, t.batch, v.region, v.category, t.problem, t.target, t.leader,
+         v.deadline, t.deadline_text, v.assigned, v.due_date, v.original_deadline, v.original_due_date,
          v.status, v.progress, v.completed_on, v.closed_on, v.reopened_count, v.last_reopened,
          v.escalation_level, v.escalated_on, v.peak_level,
          NULL::date,                    -- escalation_next: a date to come, not a state
-         i.calendar, i.calendar_version, i.source_ref, i.note, v.valid_from, v.recorded_at
-    FROM rectify.items i JOIN rectify.item_versions v ON v.item_id = i.item_id
-   WHERE i.assigned <= item_states.asof
-     AND i.valid_from > item_states.asof AND i.recorded_at <= item_states.known_at
-     AND v.valid_from <= item_states.asof AND v.valid_to > item_states.asof
+         v.calendar, v.calendar_version, t.source_ref, t.note, v.valid_from, v.recorded_at
+    FROM rectify.item_versions v
+    -- the texts, read (and the join made) only where a report shows them
+    LEFT JOIN rectify.items t ON t.item_id = v.item_id
+   WHERE v.valid_from <= item_states.asof AND v.valid_to > item_states.asof
+     AND NOT EXISTS (SELECT FROM rectify.items j
+                      WHERE j.item_id = v.item_id AND j.recorded_at > item_states.known_at)
   UNION ALL
   SELECT r.* FROM rectify.item_replay(item_states.asof, item_states.known_at, true) r;
 END;
