@@ -159,8 +159,7 @@ DECLARE
   mon date;
   month_text text;
   max_days integer;
-  n bigint;
-  total bigint := 0;
+  total bigint;
 BEGIN
   PERFORM rectify.require_admin('rectify.remind()', 'run rectify.remind()');
   PERFORM rectify.require_date(asof, 'reminder date');
@@ -172,99 +171,78 @@ BEGIN
   month_text := to_char(mon, 'YYYY-MM');
   SELECT max(d) INTO max_days FROM unnest(o.reminder_days) d;
 
-  -- Due soon: an open item whose due date is at most reminder_days away
-  -- is reminded once per threshold (the tightest one it has reached), so
-  -- a day the job did not run is caught up the next day.
+  -- Every kind of reminder, written in one statement: each once per item
+  -- and detail (a threshold and due date, a month), whichever day first
+  -- finds it, so that a day the job did not run is caught up the next.
   INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-  SELECT 'due_soon', s.item_id, pu.names, asof, s.detail,
-         pg_catalog.jsonb_build_object('code', s.code, 'region', s.region::text, 'due_date', s.due_date,
-                                       'days_before', s.days_before, 'days_left', s.due_date - asof,
-                                       'deadline', s.deadline::text, 'status', s.status, 'progress', s.progress)
-    FROM (SELECT i.*, t.days_before, format('%s days before %s', t.days_before, i.due_date) AS detail
-            FROM rectify.item_states(asof) i
-           CROSS JOIN LATERAL (SELECT min(d) AS days_before FROM unnest(o.reminder_days) d
-                                WHERE d >= i.due_date - asof) t
-           WHERE i.completed_on IS NULL AND i.due_date >= asof AND i.due_date <= asof + max_days) s
-    CROSS JOIN LATERAL rectify.primary_units_on(s.item_id, asof) pu
+  SELECT r.kind, r.item_id, pu.names, asof, r.detail, r.payload
+    FROM (
+      -- Due soon: an open item whose due date is at most reminder_days
+      -- away, once per threshold (the tightest one it has reached).
+      SELECT 1 AS n, 'due_soon' AS kind, s.item_id, 0 AS seq, s.detail,
+             pg_catalog.jsonb_build_object('code', s.code, 'region', s.region::text, 'due_date', s.due_date,
+                                           'days_before', s.days_before, 'days_left', s.due_date - asof,
+                                           'deadline', s.deadline::text, 'status', s.status,
+                                           'progress', s.progress) AS payload
+        FROM (SELECT i.*, t.days_before, format('%s days before %s', t.days_before, i.due_date) AS detail
+                FROM rectify.item_states(asof) i
+               CROSS JOIN LATERAL (SELECT min(d) AS days_before FROM unnest(o.reminder_days) d
+                                    WHERE d >= i.due_date - asof) t
+               WHERE i.completed_on IS NULL AND i.due_date >= asof AND i.due_date <= asof + max_days) s
+      UNION ALL
+      -- Measures with deadlines of their own, not done, of open items.
+      SELECT 2, 'measure_due_soon', s.item_id, s.seq, s.detail,
+             pg_catalog.jsonb_build_object('code', s.code, 'measure_id', s.measure_id, 'seq', s.seq,
+                                           'description', s.description, 'due_date', s.due_date,
+                                           'days_before', s.days_before, 'days_left', s.due_date - asof,
+                                           'deadline', s.deadline::text)
+        FROM (SELECT ms.*, t.days_before,
+                     format('measure %s: %s days before %s', ms.measure_id, t.days_before, ms.due_date) AS detail
+                FROM rectify.measure_states(asof) ms
+                JOIN rectify.measures m ON m.measure_id = ms.measure_id
+               CROSS JOIN LATERAL (SELECT min(d) AS days_before FROM unnest(o.reminder_days) d
+                                    WHERE d >= ms.due_date - asof) t
+               WHERE m.deadline IS NOT NULL
+                 AND ms.state IN ('not_due', 'due_soon', 'due_today')
+                 AND ms.item_state NOT IN ('closed_on_time', 'closed_late')
+                 AND ms.due_date >= asof AND ms.due_date <= asof + max_days) s
+      UNION ALL
+      -- The monthly progress report (一月一报): from progress_report_day
+      -- on, an open item assigned before the month with no progress report
+      -- dated in the month (by asof), once that month.
+      SELECT 3, 'progress_missing', i.item_id, 0, month_text,
+             pg_catalog.jsonb_build_object('code', i.code, 'region', i.region::text, 'month', month_text,
+                                           'report_day', o.progress_report_day, 'progress', i.progress,
+                                           'last_report', (SELECT max(e.happened_on) FROM rectify.events e
+                                                            WHERE e.item_id = i.item_id AND e.kind = 'progress'
+                                                              AND e.happened_on <= asof))
+        FROM rectify.item_states(asof) i
+       WHERE extract(day FROM asof) >= o.progress_report_day
+         AND i.completed_on IS NULL AND i.assigned < mon
+         AND NOT EXISTS (SELECT FROM rectify.events e
+                          WHERE e.item_id = i.item_id AND e.kind = 'progress'
+                            AND e.happened_on >= mon AND e.happened_on <= asof)
+      UNION ALL
+      -- Lagging behind 序时进度 by lag_threshold: once a month per item.
+      SELECT 4, 'lagging', s.item_id, 0, month_text,
+             pg_catalog.jsonb_build_object('code', s.code, 'region', s.region::text, 'month', month_text,
+                                           'progress', s.progress, 'expected_progress', s.expected,
+                                           'lag', s.expected - s.progress, 'lag_threshold', o.lag_threshold,
+                                           'due_date', s.due_date)
+        FROM (SELECT i.item_id, i.code, i.region, i.progress, i.due_date,
+                     rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), asof) AS expected
+                FROM rectify.item_states(asof) i
+               WHERE i.completed_on IS NULL AND i.due_date IS NOT NULL
+                 AND rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), asof) - i.progress
+                     >= o.lag_threshold
+                 AND rectify.is_lagging(i, asof)) s
+    ) r
+    CROSS JOIN LATERAL rectify.primary_units_on(r.item_id, asof) pu
    WHERE NOT EXISTS (SELECT FROM rectify.notifications x
-                      WHERE x.item_id = s.item_id AND x.kind = 'due_soon' AND x.detail = s.detail)
-   ORDER BY s.item_id
+                      WHERE x.item_id = r.item_id AND x.kind = r.kind AND x.detail = r.detail)
+   ORDER BY r.n, r.item_id, r.seq
   ON CONFLICT DO NOTHING;
-  GET DIAGNOSTICS n = ROW_COUNT;
-  total := total + n;
-
-  -- Measures with deadlines of their own, not done, of open items.
-  INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-  SELECT 'measure_due_soon', s.item_id, pu.names, asof, s.detail,
-         pg_catalog.jsonb_build_object('code', s.code, 'measure_id', s.measure_id, 'seq', s.seq,
-                                       'description', s.description, 'due_date', s.due_date,
-                                       'days_before', s.days_before, 'days_left', s.due_date - asof,
-                                       'deadline', s.deadline::text)
-    FROM (SELECT ms.*, t.days_before,
-                 format('measure %s: %s days before %s', ms.measure_id, t.days_before, ms.due_date) AS detail
-            FROM rectify.measure_states(asof) ms
-            JOIN rectify.measures m ON m.measure_id = ms.measure_id
-           CROSS JOIN LATERAL (SELECT min(d) AS days_before FROM unnest(o.reminder_days) d
-                                WHERE d >= ms.due_date - asof) t
-           WHERE m.deadline IS NOT NULL
-             AND ms.state IN ('not_due', 'due_soon', 'due_today')
-             AND ms.item_state NOT IN ('closed_on_time', 'closed_late')
-             AND ms.due_date >= asof AND ms.due_date <= asof + max_days) s
-    CROSS JOIN LATERAL rectify.primary_units_on(s.item_id, asof) pu
-   WHERE NOT EXISTS (SELECT FROM rectify.notifications x
-                      WHERE x.item_id = s.item_id AND x.kind = 'measure_due_soon' AND x.detail = s.detail)
-   ORDER BY s.item_id, s.seq
-  ON CONFLICT DO NOTHING;
-  GET DIAGNOSTICS n = ROW_COUNT;
-  total := total + n;
-
-  -- The monthly progress report (一月一报): from progress_report_day on,
-  -- an open item assigned before the month with no progress report dated
-  -- in the month (by asof) is reminded once that month.
-  IF extract(day FROM asof) >= o.progress_report_day THEN
-    INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-    SELECT 'progress_missing', i.item_id, pu.names, asof, month_text,
-           pg_catalog.jsonb_build_object('code', i.code, 'region', i.region::text, 'month', month_text,
-                                         'report_day', o.progress_report_day, 'progress', i.progress,
-                                         'last_report', (SELECT max(e.happened_on) FROM rectify.events e
-                                                          WHERE e.item_id = i.item_id AND e.kind = 'progress'
-                                                            AND e.happened_on <= asof))
-      FROM rectify.item_states(asof) i
-      CROSS JOIN LATERAL rectify.primary_units_on(i.item_id, asof) pu
-     WHERE i.completed_on IS NULL AND i.assigned < mon
-       AND NOT EXISTS (SELECT FROM rectify.events e
-                        WHERE e.item_id = i.item_id AND e.kind = 'progress'
-                          AND e.happened_on >= mon AND e.happened_on <= asof)
-       AND NOT EXISTS (SELECT FROM rectify.notifications x
-                        WHERE x.item_id = i.item_id AND x.kind = 'progress_missing' AND x.detail = month_text)
-     ORDER BY i.item_id
-    ON CONFLICT DO NOTHING;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    total := total + n;
-  END IF;
-
-  -- Lagging behind 序时进度 by lag_threshold: once a month per item, on
-  -- the first run of the month that finds it lagging.
-  INSERT INTO rectify.notifications (kind, item_id, units, on_date, detail, payload)
-  SELECT 'lagging', s.item_id, pu.names, asof, month_text,
-         pg_catalog.jsonb_build_object('code', s.code, 'region', s.region::text, 'month', month_text,
-                                       'progress', s.progress, 'expected_progress', s.expected,
-                                       'lag', s.expected - s.progress, 'lag_threshold', o.lag_threshold,
-                                       'due_date', s.due_date)
-    FROM (SELECT i.item_id, i.code, i.region, i.progress, i.due_date,
-                 rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), asof) AS expected
-            FROM rectify.item_states(asof) i
-           WHERE i.completed_on IS NULL AND i.due_date IS NOT NULL
-             AND rectify.due_progress(i.due_date, coalesce(i.last_reopened, i.assigned), asof) - i.progress
-                 >= o.lag_threshold
-             AND rectify.is_lagging(i, asof)) s
-    CROSS JOIN LATERAL rectify.primary_units_on(s.item_id, asof) pu
-   WHERE NOT EXISTS (SELECT FROM rectify.notifications x
-                      WHERE x.item_id = s.item_id AND x.kind = 'lagging' AND x.detail = month_text)
-   ORDER BY s.item_id
-  ON CONFLICT DO NOTHING;
-  GET DIAGNOSTICS n = ROW_COUNT;
-  total := total + n;
+  GET DIAGNOSTICS total = ROW_COUNT;
 
   IF total > 0 THEN
     PERFORM pg_notify('rectify_notifications', '');
