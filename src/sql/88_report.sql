@@ -2,9 +2,10 @@
 -- The monthly dispatch report (一月一调度, 挂图作战): one self-contained
 -- HTML page a leader reads, rebuilt for any past month.  Every figure is
 -- computed here from the ledger's own functions (ledger, overdue,
--- unit_scorecard, reduction_progress) for one date, asof: the month's
--- last day, or today while the month is running.  It runs as the caller,
--- so row-level security applies: an officer's report shows its items.
+-- unit_scorecard, reduction_progress, indicator_attainment) for one date,
+-- asof: the month's last day, or today while the month is running.  It
+-- runs as the caller, so row-level security applies: an officer's report
+-- shows its items.
 -- Every text that comes from the ledger goes through html_escape.
 -- ------------------------------------------------------------------
 
@@ -191,6 +192,8 @@ th, td { border: 1px solid #bbb; padding: 1mm 1.5mm; text-align: left; vertical-
 th { background: #f1e6e6; }
 td.n { text-align: right; }
 tr.bottom td { background: #fde3e3; }
+tr.notmet td { background: #fde3e3; }
+td.notmet { color: #b00000; font-weight: bold; }
 .flag { color: #fff; background: #d62728; border-radius: 1mm; padding: 0 1mm; font-size: 8pt; }
 .none, .note { color: #777; font-style: italic; }
 section { break-inside: avoid; }
@@ -295,11 +298,41 @@ $h$,
   html := html || format('<section id="reduction"><h2>%s年 减排目标完成情况 Emission-reduction attainment</h2>',
                          extract(year FROM asof)) || sect || '</section>';
 
+  -- environmental-quality indicators against their targets, for the year
+  -- of asof: every row of indicator_attainment (its order), the region's
+  -- rows only when one is given
+  BEGIN
+    SELECT string_agg(format('<tr class="%s"><td>%s</td><td>%s</td><td>%s</td><td class="n">%s</td><td>%s</td><td class="n">%s</td><td class="%s">%s</td><td class="n">%s</td><td class="n">%s</td><td>%s</td></tr>',
+                             CASE WHEN a.met THEN 'met' WHEN NOT a.met THEN 'notmet' ELSE 'nodata' END,
+                             rectify.html_escape(coalesce(a.region_name, a.region::text)),
+                             rectify.html_escape(coalesce(a.indicator_name, a.indicator)),
+                             rectify.html_escape(coalesce(a.period, '–')),
+                             rectify.html_escape(coalesce(a.value::text, '–')),
+                             rectify.html_escape(a.unit),
+                             rectify.html_escape(coalesce(a.comparator || ' ' || a.target::text, '–')),
+                             CASE WHEN a.met THEN 'met' WHEN NOT a.met THEN 'notmet' ELSE 'nodata' END,
+                             CASE WHEN a.met THEN '✓ 达标 met' WHEN NOT a.met THEN '✗ 未达标 not met' ELSE '– 无数据 no data' END,
+                             coalesce(CASE WHEN a.yoy_change > 0 THEN '+' ELSE '' END || a.yoy_change::text, '–'),
+                             coalesce(CASE WHEN a.yoy_change_pct > 0 THEN '+' ELSE '' END || a.yoy_change_pct::text || '%', '–'),
+                             CASE WHEN a.improved THEN '改善 better' WHEN NOT a.improved THEN '变差 worse' ELSE '–' END),
+                      '' ORDER BY a.ordinality)
+      INTO rows
+      FROM rectify.indicator_attainment(extract(year FROM asof)::integer) WITH ORDINALITY a
+     WHERE dispatch_report.region IS NULL OR a.region OPERATOR(rectify.<@) dispatch_report.region;
+    sect := CASE WHEN rows IS NULL THEN '<p class="none">本年度无环境质量指标数据 (no quality indicators this year)</p>'
+            ELSE '<table><tr><th>地区 Region</th><th>指标 Indicator</th><th>时段 Period</th><th>数值 Value</th><th>单位 Unit</th><th>目标 Target</th><th>达标 Met</th><th>同比 YoY</th><th>同比 YoY %</th><th>趋势 Trend</th></tr>'
+                 || rows || '</table>' END;
+  EXCEPTION WHEN insufficient_privilege THEN
+    sect := '<p class="note">环境质量指标仅对管理角色显示 (quality indicators are shown to administrators only)</p>';
+  END;
+  html := html || format('<section id="quality"><h2>%s年 环境质量指标完成情况 Quality indicators against targets</h2>',
+                         extract(year FROM asof)) || sect || '</section>';
+
   RETURN html || format('<p class="meta">由 rectify.dispatch_report(%L) 生成; 本页数据均为 %s 当日台账。</p></div></body></html>',
                         m0, asof);
 END $$;
 COMMENT ON FUNCTION rectify.dispatch_report(date, rectify.region) IS
-  'the monthly dispatch report (一月一调度) as one self-contained HTML page (inline SVG and CSS, A4): headline figures against the previous month, items by light and state, overdue by unit and region, the escalation ladder, the ten most overdue items, the unit ranking and reduction attainment, all as of the month''s last day (today in the running month); as the caller';
+  'the monthly dispatch report (一月一调度) as one self-contained HTML page (inline SVG and CSS, A4): headline figures against the previous month, items by light and state, overdue by unit and region, the escalation ladder, the ten most overdue items, the unit ranking, reduction attainment and the quality indicators against their targets for the year, all as of the month''s last day (today in the running month); as the caller';
 
 -- One headline figure with its change from the previous month.
 CREATE FUNCTION rectify.report_kpi(id text, label text, now_value integer, before integer, bad boolean)
