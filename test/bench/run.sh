@@ -70,8 +70,9 @@
 #                    PL/pgSQL references run on --ref-calls calls, scaled
 #   unit_scorecard   rectify.unit_scorecard on the small ledger (1M items)
 #   office           the dispatch report vs unit_scorecard, the reminder run
-#                    vs escalate(), take_notifications of 1,000 rows (last:
-#                    it changes the ledger)
+#                    vs escalate() per notice (and as whole runs, for
+#                    scale), take_notifications of 1,000 rows (last: it
+#                    changes the ledger)
 #   time_travel      unit_scorecard, ledger and overdue for a past date
 #                    (2024-03-31) against bench.asof(), on the small ledger,
 #                    as a verifier and an administrator
