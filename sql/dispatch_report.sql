@@ -36,6 +36,33 @@ CREATE FUNCTION dr_top(h text) RETURNS TABLE (n bigint, code text)
     FROM regexp_matches(substring(h FROM '<section id="top-overdue">.*?</section>'),
                         '<tr><td>([^<]*)</td>', 'g') WITH ORDINALITY b(m, n);
 END;
+-- the rows of the quality-indicator table: the row's class and its ten
+-- cells as written (escaped)
+CREATE FUNCTION dr_quality(h text) RETURNS TABLE (n bigint, cells text[])
+  LANGUAGE sql IMMUTABLE BEGIN ATOMIC
+  SELECT b.n, b.m
+    FROM regexp_matches(substring(h FROM '<section id="quality">.*?</section>'),
+                        '<tr class="([a-z]+)"><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td class="n">([^<]*)</td>'
+                        '<td>([^<]*)</td><td class="n">([^<]*)</td><td class="[a-z]+">([^<]*)</td>'
+                        '<td class="n">([^<]*)</td><td class="n">([^<]*)</td><td>([^<]*)</td></tr>', 'g')
+         WITH ORDINALITY b(m, n);
+END;
+-- the same cells from indicator_attainment(year), in its order, for the
+-- rows in a region (NULL: all)
+CREATE FUNCTION dr_quality_direct(year integer, region rectify.region) RETURNS TABLE (n bigint, indicator text, cells text[])
+  LANGUAGE sql STABLE BEGIN ATOMIC
+  SELECT row_number() OVER (ORDER BY a.ordinality), a.indicator,
+         ARRAY[CASE WHEN a.met THEN 'met' WHEN NOT a.met THEN 'notmet' ELSE 'nodata' END,
+               rectify.html_escape(coalesce(a.region_name, a.region::text)),
+               rectify.html_escape(a.indicator_name), coalesce(a.period, '–'), coalesce(a.value::text, '–'),
+               rectify.html_escape(a.unit), rectify.html_escape(coalesce(a.comparator || ' ' || a.target, '–')),
+               CASE WHEN a.met THEN '✓ 达标 met' WHEN NOT a.met THEN '✗ 未达标 not met' ELSE '– 无数据 no data' END,
+               coalesce(CASE WHEN a.yoy_change > 0 THEN '+' ELSE '' END || a.yoy_change, '–'),
+               coalesce(CASE WHEN a.yoy_change_pct > 0 THEN '+' ELSE '' END || a.yoy_change_pct || '%', '–'),
+               CASE WHEN a.improved THEN '改善 better' WHEN NOT a.improved THEN '变差 worse' ELSE '–' END]
+    FROM rectify.indicator_attainment(year) WITH ORDINALITY a
+   WHERE dr_quality_direct.region IS NULL OR a.region OPERATOR(rectify.<@) dr_quality_direct.region;
+END;
 -- the same figures straight from the SQL functions, for asof and the
 -- previous month's last day
 CREATE FUNCTION dr_direct(asof date, prev date) RETURNS TABLE (figure text, value integer)
@@ -132,14 +159,62 @@ SELECT unit, rank, bottom,
 SELECT strpos(h, '<script') AS raw_script,
        strpos(h, '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 乙区') > 0 AS escaped_name
   FROM adam_report;
--- no reduction data: the section says so
-SELECT h LIKE '%no reduction data this year%' AS no_reduction_data FROM adam_report;
+-- no reduction data, no quality indicators: the sections say so
+SELECT h LIKE '%no reduction data this year%' AS no_reduction_data,
+       h LIKE '%no quality indicators this year%' AS no_quality_data FROM adam_report;
 -- a region: only its items
 SELECT (SELECT value FROM dr_figures(dispatch_report('2024-06-01', '431127')) WHERE figure = 'fig-items') AS in_report,
        (SELECT count(*) FROM ledger('2024-06-30') WHERE region <@ '431127') AS in_sql;
 -- May's report is May's: its figures are those of 2024-05-31
 SELECT bool_and(f.value = d.value) AS may_same, count(*) AS figures
   FROM dr_figures(dispatch_report('2024-05-31')) f JOIN dr_direct('2024-05-31', '2024-04-30') d USING (figure);
+RESET SESSION AUTHORIZATION;
+
+-- ---------------------------------------------------------------------
+-- Quality indicators against targets (环境质量指标), for the report's
+-- year: the administrator records values and targets of 2024 (and a value
+-- of 2023 for the year-on-year change, a target of 2023 that June 2024
+-- does not show); PM2.5 in 431127 misses its target, the good-air-days
+-- ratio and PM2.5 in 130602 meet theirs, the water target has no value.
+-- ---------------------------------------------------------------------
+SET SESSION AUTHORIZATION dr_adam;
+INSERT INTO indicator_values (region, indicator, year, period, value, reported_change, reported_change_pct, source)
+VALUES ('431127', 'pm25', 2023, 'H1', 43.0, NULL, NULL, 'test'),
+       ('431127', 'pm25', 2024, 'H1', 42, NULL, NULL, 'test'),
+       ('130602', 'good_days_ratio', 2024, 'H1', 83.5, NULL, 1.2, 'test'),
+       ('130602', 'pm25', 2024, 'M05', 35.2, 0.4, NULL, 'test');
+INSERT INTO indicator_targets (region, indicator, year, comparator, target, source)
+VALUES ('431127', 'pm25', 2024, '<=', 36.8, 'test'),
+       ('431127', 'pm25', 2023, '<=', 50, 'test'),
+       ('130602', 'good_days_ratio', 2024, '>', 82.1, 'test'),
+       ('130602', 'pm25', 2024, NULL, 36.8, 'test'),
+       ('431127', 'water_good_ratio', 2024, '>=', 82.5, 'test');
+CREATE TEMP TABLE adam_quality AS SELECT dispatch_report('2024-06-15') AS h;
+-- every row of indicator_attainment(2024), in its order, cell by cell
+SELECT d.n, q.cells[2] AS region, d.indicator, q.cells[4] AS period, q.cells[5] AS value, q.cells[7] AS target,
+       q.cells[8] AS met, q.cells[9] AS yoy, q.cells[10] AS yoy_pct, q.cells[11] AS trend,
+       q.cells IS NOT DISTINCT FROM d.cells AS same
+  FROM dr_quality_direct(2024, NULL) d FULL JOIN (SELECT q.* FROM adam_quality r, dr_quality(r.h) q) q USING (n)
+ ORDER BY n;
+-- one met and one not met, as indicator_attainment says
+SELECT indicator, region, period, value, comparator, target, met
+  FROM indicator_attainment(2024) WHERE met IS NOT NULL ORDER BY region, indicator;
+-- the comparator is escaped, the not-met row marked in words, not colour alone
+SELECT strpos(q, '<= ') AS raw_comparator, strpos(q, '&lt;= 36.8') > 0 AS escaped_comparator,
+       q LIKE '%<tr class="notmet">%✗ 未达标 not met%' AS not_met_marked
+  FROM (SELECT substring(h FROM '<section id="quality">.*?</section>') AS q FROM adam_quality) s;
+-- a region: only its rows
+SELECT array_agg(d.indicator ORDER BY d.n) AS in_sql,
+       array_agg(d.indicator ORDER BY d.n) FILTER (WHERE q.cells IS NOT DISTINCT FROM d.cells) AS same_in_report,
+       (SELECT count(*) FROM dr_quality(dispatch_report('2024-06-01', '431127'))) AS rows_in_report
+  FROM dr_quality_direct(2024, '431127') d
+  LEFT JOIN dr_quality(dispatch_report('2024-06-01', '431127')) q USING (n);
+RESET SESSION AUTHORIZATION;
+-- a verifier reads no indicator tables: the section says so
+SET SESSION AUTHORIZATION dr_vera;
+SELECT h LIKE '%quality indicators are shown to administrators only%' AS not_shown,
+       substring(h FROM '<section id="quality">.*?</section>') LIKE '%<table%' AS table_shown
+  FROM (SELECT dispatch_report('2024-06-01') AS h) r;
 RESET SESSION AUTHORIZATION;
 
 -- ---------------------------------------------------------------------
@@ -167,4 +242,5 @@ SELECT * FROM testkit.try($$length(rectify.dispatch_report('infinity'))$$);
 SELECT * FROM testkit.try($$length(rectify.dispatch_report('-infinity'))$$);
 SELECT * FROM testkit.try($$length(rectify.dispatch_report('2999-01-01'))$$);
 
-DROP FUNCTION dr_figures(text), dr_bars(text, text), dr_top(text), dr_direct(date, date);
+DROP FUNCTION dr_figures(text), dr_bars(text, text), dr_top(text), dr_direct(date, date),
+              dr_quality(text), dr_quality_direct(integer, rectify.region);

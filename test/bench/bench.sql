@@ -99,9 +99,13 @@ CREATE FUNCTION bench.median(op text, variant text, OUT median_ms float8, OUT mi
       FROM bench.samples s WHERE s.op = median.op AND s.variant = median.variant;
   END;
 
--- bench.report(op, variant, ref, kind, target_value, target_text, extra_ok, note):
+-- bench.report(op, variant, ref, kind, target_value, target_text, extra_ok, note,
+--              per_variant, per_ref):
 -- add one line to bench.results.  kind says what the target checks:
---   ratio_max  median(variant) / median(ref) <= target_value
+--   ratio_max  median(variant) / median(ref) <= target_value; with
+--              per_variant and per_ref (how many things each run does, e.g.
+--              notices written) the ratio is per thing:
+--              (median(variant) / per_variant) / (median(ref) / per_ref)
 --   ms_max     median(variant) <= target_value milliseconds
 --   rate_min   nrows / median(variant) >= target_value values per second
 --   rate_info  shows nrows / median(variant) without a target
@@ -109,7 +113,8 @@ CREATE FUNCTION bench.median(op text, variant text, OUT median_ms float8, OUT mi
 -- extra_ok false turns a pass into MISS (e.g. the plan has no index scan).
 CREATE FUNCTION bench.report(op text, variant text, ref text, kind text,
                              target_value float8, target_text text,
-                             extra_ok boolean DEFAULT true, label text DEFAULT NULL)
+                             extra_ok boolean DEFAULT true, label text DEFAULT NULL,
+                             per_variant bigint DEFAULT NULL, per_ref bigint DEFAULT NULL)
   RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
   n bigint := (SELECT max(nrows) FROM bench.samples s WHERE s.op = report.op);
@@ -123,10 +128,17 @@ BEGIN
   IF ref IS NOT NULL THEN
     rm := bench.median(op, ref);
     ratio := m.median_ms / nullif(rm.median_ms, 0);
+    IF per_variant IS NOT NULL AND per_ref IS NOT NULL THEN
+      ratio := (m.median_ms / nullif(per_variant, 0)) / nullif(rm.median_ms / nullif(per_ref, 0), 0);
+    END IF;
   END IF;
   CASE kind
     WHEN 'ratio_max' THEN measured := ratio; ok := ratio <= target_value;
-      shown := CASE WHEN ratio < 0.5 THEN to_char(ratio, 'FM0.0000') || '× (' || to_char(1 / ratio, 'FM999990.0') || '× faster)'
+      shown := CASE WHEN per_variant IS NOT NULL AND per_ref IS NOT NULL
+                    THEN format('%s× (%s vs %s µs each)', to_char(ratio, 'FM9990.00'),
+                                to_char(1000 * m.median_ms / nullif(per_variant, 0), 'FM999990.0'),
+                                to_char(1000 * rm.median_ms / nullif(per_ref, 0), 'FM999990.0'))
+                    WHEN ratio < 0.5 THEN to_char(ratio, 'FM0.0000') || '× (' || to_char(1 / ratio, 'FM999990.0') || '× faster)'
                     ELSE to_char(ratio, 'FM9990.00') || '×' END;
     WHEN 'ms_max' THEN measured := m.median_ms; ok := m.median_ms <= target_value;
       shown := to_char(m.median_ms, 'FM999999990.0') || ' ms';

@@ -1,9 +1,9 @@
 # The monthly dispatch report as a person sees it: rectify.dispatch_report
 # written to a file as docs/report.md shows, rendered by headless Chromium
 # to PDF and to a PNG of one A4 page at 150 dpi; pdftotext finds the
-# headline figures and the unit names in the PDF (so the CJK text was
-# drawn with a font, not as boxes), and the PNG stays in tmp_check for a
-# person to look at.  Skipped when chromium or pdftotext is not installed
+# headline figures, the unit names and a quality indicator in the PDF (so
+# the CJK text was drawn with a font, not as boxes), and the PNG stays in
+# tmp_check for a person to look at.  Skipped when chromium or pdftotext is not installed
 # (scripts/test.sh installs them).
 use strict;
 use warnings;
@@ -36,6 +36,10 @@ SELECT rectify.assign_unit(rectify.item(c), '江永县人民政府') FROM unnest
 SELECT rectify.assign_unit(rectify.item('YZ-04'), '冷水滩区林业局');
 SELECT rectify.assign_unit(rectify.item(c), '保定市竞秀区生态环境分局') FROM unnest('{BD-01,BD-02,BD-03}'::text[]) c;
 SELECT count(*) FROM rectify.escalate('2024-06-30');
+INSERT INTO rectify.indicator_values (region, indicator, year, period, value, reported_change_pct)
+  VALUES ('431127', 'pm25', 2024, 'H1', 42, -2.3);
+INSERT INTO rectify.indicator_targets (region, indicator, year, comparator, target)
+  VALUES ('431127', 'pm25', 2024, '<=', 36.8);
 });
 
 # the file, as docs/report.md writes it
@@ -78,6 +82,11 @@ like($flat, qr/逾期 Overdue/, 'the PDF shows the overdue label');
 like($flat, qr/江永县人民政府/, 'the PDF shows a unit name in CJK');
 like($flat, qr/保定市竞秀区生态环境分局/, 'the PDF shows the other unit');
 like($flat, qr/YZ-01/, 'the PDF lists the most overdue item');
+# a table cell may wrap a long name: any character may be followed by a
+# line break, which pdftotext gives as a space
+my $loose = sub { my $t = join('\s?', map { quotemeta } split //, shift); qr/$t/ };
+like($flat, $loose->('细颗粒物(PM2.5)平均浓度'), 'the PDF shows a quality indicator by name');
+like($flat, $loose->('未达标'), 'the PDF marks the indicator not met in words');
 my $pages = () = $text =~ /\f/g;
 cmp_ok($pages, '<=', 3, "the report prints on at most 3 A4 pages ($pages)");
 diag("the rendered report: $png (PDF: $pdf)");
