@@ -67,13 +67,14 @@ stop_server() {
 trap stop_server EXIT
 
 # finish [NOTE]: print the counts (the last line), keep the output only if
-# something failed, and exit.
+# something failed (or RECTIFY_KEEP_OUTPUT is set: to look at the rendered
+# report's PNG), and exit.
 finish() {
 	stop_server
 	echo
 	[ "$status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
 	echo "${summary[*]}; $((SECONDS - started)) s"
-	if [ "$status" -eq 0 ]; then
+	if [ "$status" -eq 0 ] && [ -z "${RECTIFY_KEEP_OUTPUT:-}" ]; then
 		cd / && rm -rf "$OUT"
 	else
 		echo "test output kept in $OUT"
