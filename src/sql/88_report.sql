@@ -347,7 +347,7 @@ $h$,
             ELSE '<table><tr><th>地区 Region</th><th>污染物 Pollutant</th><th>净减排量 Net reduction</th><th>目标 Target</th><th>完成率 Attainment</th><th></th></tr>'
                  || rows || '</table>' END;
   EXCEPTION WHEN insufficient_privilege THEN
-    sect := '<p class="note">减排核算仅对管理和核查角色显示 (shown to administrators and verifiers only)</p>';
+    sect := '<p class="note">减排核算仅对管理角色显示 (reduction accounting is shown to administrators only)</p>';
   END;
   html := html || format('<section id="reduction"><h2>%s年 减排目标完成情况 Emission-reduction attainment</h2>',
                          extract(year FROM asof)) || sect || '</section>';
