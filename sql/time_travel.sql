@@ -227,3 +227,15 @@ SELECT * FROM testkit.try($$(SELECT count(*) FROM rectify.unit_scorecard('2023-1
 SELECT * FROM testkit.try($$(SELECT count(*) FROM rectify.unit_scorecard('infinity'))::text$$);
 SELECT * FROM testkit.try($$(SELECT count(*) FROM rectify.item_asof(1, '2023-10-31', NULL))::text$$);
 RESET SESSION AUTHORIZATION;
+
+-- Content is not dated: an administrator's correction of an item's
+-- category shows on every date, in its kept versions too.
+SET SESSION AUTHORIZATION tt_adam;
+UPDATE items SET category = 'air' WHERE code = 'T-1';
+RESET SESSION AUTHORIZATION;
+SELECT d, s.code, s.category, s.status
+  FROM unnest('{2023-06-30,2023-10-31,2024-03-31,2024-06-30}'::date[]) d,
+       LATERAL (SELECT * FROM item_states(d) WHERE code = 'T-1') s
+ ORDER BY d;
+SELECT count(*) AS versions, count(*) FILTER (WHERE category <> 'air') AS not_corrected
+  FROM item_versions WHERE item_id = item('T-1');
