@@ -304,9 +304,8 @@ $h$,
 
   -- the ten most overdue items (rows, from the pass above)
   html := html || '<section id="top-overdue"><h2>逾期最久的十项 The ten most overdue items</h2>'
-               || CASE WHEN rows IS NULL THEN '<p class="none">无逾期问题 (none overdue)</p>'
-                  ELSE '<table><tr><th>问题编号 Code</th><th>地区 Region</th><th>责任单位 Units</th><th>到期日 Due</th><th>逾期天数 Days</th><th>进度 Progress</th></tr>'
-                       || rows || '</table>' END
+               || rectify.report_table(ARRAY['问题编号 Code', '地区 Region', '责任单位 Units', '到期日 Due', '逾期天数 Days', '进度 Progress'],
+                                  rows, '无逾期问题 (none overdue)')
                || '</section>';
 
   -- 考核: the unit ranking, the bottom flagged
@@ -323,9 +322,8 @@ $h$,
       FROM rectify.unit_scorecard(asof) s
      WHERE s.items > 0
        AND (dispatch_report.region IS NULL OR s.unit_region OPERATOR(rectify.<@) dispatch_report.region);
-    sect := CASE WHEN rows IS NULL THEN '<p class="none">无 (none)</p>'
-            ELSE '<table><tr><th>名次 Rank</th><th>责任单位 Unit</th><th>问题 Items</th><th>已销号 Closed</th><th>逾期未完成 Open overdue</th><th>按期率 On-time</th><th>平均分 Score</th></tr>'
-                 || rows || '</table>' END;
+    sect := rectify.report_table(ARRAY['名次 Rank', '责任单位 Unit', '问题 Items', '已销号 Closed', '逾期未完成 Open overdue', '按期率 On-time', '平均分 Score'],
+                                  rows, '无 (none)');
   EXCEPTION WHEN insufficient_privilege THEN
     sect := '<p class="note">考核排名仅对管理和核查角色显示 (the ranking is shown to administrators and verifiers only)</p>';
   END;
@@ -343,9 +341,8 @@ $h$,
                       '' ORDER BY p.region, p.pollutant)
       INTO rows
       FROM rectify.reduction_progress(extract(year FROM asof)::integer, dispatch_report.region) p;
-    sect := CASE WHEN rows IS NULL THEN '<p class="none">本年度无减排核算数据 (no reduction data this year)</p>'
-            ELSE '<table><tr><th>地区 Region</th><th>污染物 Pollutant</th><th>净减排量 Net reduction</th><th>目标 Target</th><th>完成率 Attainment</th><th></th></tr>'
-                 || rows || '</table>' END;
+    sect := rectify.report_table(ARRAY['地区 Region', '污染物 Pollutant', '净减排量 Net reduction', '目标 Target', '完成率 Attainment', ''],
+                                  rows, '本年度无减排核算数据 (no reduction data this year)');
   EXCEPTION WHEN insufficient_privilege THEN
     sect := '<p class="note">减排核算仅对管理角色显示 (reduction accounting is shown to administrators only)</p>';
   END;
@@ -373,9 +370,8 @@ $h$,
       INTO rows
       FROM rectify.indicator_attainment(extract(year FROM asof)::integer) WITH ORDINALITY a
      WHERE dispatch_report.region IS NULL OR a.region OPERATOR(rectify.<@) dispatch_report.region;
-    sect := CASE WHEN rows IS NULL THEN '<p class="none">本年度无环境质量指标数据 (no quality indicators this year)</p>'
-            ELSE '<table><tr><th>地区 Region</th><th>指标 Indicator</th><th>时段 Period</th><th>数值 Value</th><th>单位 Unit</th><th>目标 Target</th><th>达标 Met</th><th>同比 YoY</th><th>同比 YoY %</th><th>趋势 Trend</th></tr>'
-                 || rows || '</table>' END;
+    sect := rectify.report_table(ARRAY['地区 Region', '指标 Indicator', '时段 Period', '数值 Value', '单位 Unit', '目标 Target', '达标 Met', '同比 YoY', '同比 YoY %', '趋势 Trend'],
+                                  rows, '本年度无环境质量指标数据 (no quality indicators this year)');
   EXCEPTION WHEN insufficient_privilege THEN
     sect := '<p class="note">环境质量指标仅对管理角色显示 (quality indicators are shown to administrators only)</p>';
   END;
@@ -387,6 +383,17 @@ $h$,
 END $$;
 COMMENT ON FUNCTION rectify.dispatch_report(date, rectify.region) IS
   'the monthly dispatch report (一月一调度) as one self-contained HTML page (inline SVG and CSS, A4): headline figures against the previous month, items by light and state, overdue by unit and region, the escalation ladder, the ten most overdue items, the unit ranking, reduction attainment and the quality indicators against their targets for the year, all as of the month''s last day (today in the running month); as the caller';
+
+-- A table of the report: its header cells and rows, or a line saying
+-- there is nothing to show.
+CREATE FUNCTION rectify.report_table(headers text[], rows text, empty text) RETURNS text
+  LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN CASE WHEN rows IS NULL THEN '<p class="none">' || empty || '</p>'
+              ELSE '<table><tr>' || (SELECT string_agg('<th>' || h || '</th>', '' ORDER BY n)
+                                       FROM unnest(headers) WITH ORDINALITY u(h, n))
+                   || '</tr>' || rows || '</table>' END;
+COMMENT ON FUNCTION rectify.report_table(text[], text, text) IS
+  'internal: one table of rectify.dispatch_report (header cells, then rows), or the line empty when there are no rows';
 
 -- One headline figure with its change from the previous month.
 CREATE FUNCTION rectify.report_kpi(id text, label text, now_value integer, before integer, bad boolean)
