@@ -60,3 +60,6 @@ SELECT * FROM testkit.run($$TRUNCATE rectify.events$$);
 SELECT has_table_privilege('public', 'rectify.events', 'UPDATE') OR
        has_table_privilege('public', 'rectify.events', 'DELETE') OR
        has_table_privilege('public', 'rectify.events', 'TRUNCATE') AS public_may_change;
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

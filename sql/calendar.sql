@@ -377,12 +377,4 @@ SELECT code, state, days_overdue, score FROM item_scores('2026-02-15')
 -- the kept versions of rectify.item_versions are written again, so the
 -- state on every day a fact took effect, and the day before, is the one
 -- rebuilt from the events.
-SELECT sum(c.differ) AS disagree, count(*) AS days
-  FROM (SELECT DISTINCT x.d FROM events e CROSS JOIN LATERAL (VALUES (e.happened_on), (e.happened_on - 1)) x(d)
-         WHERE e.item_id IS NOT NULL) days,
-       LATERAL (SELECT count(*) AS differ
-                  FROM ((SELECT item_id, status, due_date, deadline, escalation_level FROM item_states(d)
-                         EXCEPT ALL SELECT item_id, status, due_date, deadline, escalation_level FROM item_replay(d, now(), false))
-                        UNION ALL
-                        (SELECT item_id, status, due_date, deadline, escalation_level FROM item_replay(d, now(), false)
-                         EXCEPT ALL SELECT item_id, status, due_date, deadline, escalation_level FROM item_states(d))) x) c;
+SELECT * FROM testkit.states_disagree();

@@ -244,3 +244,6 @@ SELECT * FROM testkit.try($$length(rectify.dispatch_report('2999-01-01'))$$);
 
 DROP FUNCTION dr_figures(text), dr_bars(text, text), dr_top(text), dr_direct(date, date),
               dr_quality(text), dr_quality_direct(integer, rectify.region);
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

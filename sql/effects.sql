@@ -176,3 +176,6 @@ REVOKE USAGE ON SCHEMA testkit FROM ef_adam, ef_vera, ef_olga, ef_otto;
 DROP OWNED BY ef_adam, ef_vera, ef_olga, ef_otto, ef_admin, ef_officer, ef_verifier;
 DROP ROLE ef_adam, ef_vera, ef_olga, ef_otto, ef_admin, ef_officer, ef_verifier;
 SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'ef\_%';
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

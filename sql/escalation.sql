@@ -256,3 +256,6 @@ SELECT count(*) AS items, count(*) FILTER (WHERE escalated_on IS NOT NULL) AS es
 
 \c :home
 DROP DATABASE rectify_escalation;
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

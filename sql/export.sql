@@ -124,3 +124,6 @@ SELECT :'header' AS header;
 -- does not hold 䶮
 SELECT convert_from(convert_to('藍山縣委、縣政府 持續推進 刘䶮副市长', 'GB18030'), 'GB18030') AS gb18030;
 SELECT * FROM testkit.try($$convert_to('刘䶮副市长', 'GBK')$$);
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

@@ -227,3 +227,6 @@ DROP FUNCTION masked(text);
 REVOKE ALL ON SCHEMA rectify FROM hl_mon;
 DROP OWNED BY hl_adam, hl_olga, hl_rita, hl_mon, hl_admin, hl_officer, hl_verifier, hl_reader;
 DROP ROLE hl_adam, hl_olga, hl_rita, hl_mon, hl_admin, hl_officer, hl_verifier, hl_reader;
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

@@ -70,3 +70,6 @@ REVOKE USAGE ON SCHEMA testkit FROM ri_pool, ri_alice, ri_bob, ri_vera;
 DROP OWNED BY ri_pool, ri_alice, ri_bob, ri_vera, ri_admin, ri_officer, ri_verifier;
 DROP ROLE ri_pool, ri_alice, ri_bob, ri_vera, ri_admin, ri_officer, ri_verifier;
 SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'ri\_%';
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

@@ -113,3 +113,6 @@ SELECT code, source, region FROM items WHERE code = 'IM-20';
 REVOKE USAGE ON SCHEMA testkit FROM ri2_adam, ri2_olga;
 DROP OWNED BY ri2_adam, ri2_olga, ri2_admin, ri2_officer, ri2_verifier;
 DROP ROLE ri2_adam, ri2_olga, ri2_admin, ri2_officer, ri2_verifier;
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

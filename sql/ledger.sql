@@ -133,3 +133,6 @@ SELECT pg_describe_object(d.classid, d.objid, d.objsubid) AS without_comment
    AND d.deptype = 'e'
    AND obj_description(d.objid, (SELECT relname FROM pg_class WHERE oid = d.classid)) IS NULL
  ORDER BY 1;
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

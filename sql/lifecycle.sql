@@ -153,3 +153,6 @@ SELECT pg_temp.measures_print() = :'before' AS nothing_changed;
 SELECT happened_on, kind, from_value, to_value, reason FROM history(3) WHERE kind = 'measure_completed';
 SELECT measure_id, seq, description, due_date, state, item_state
   FROM measure_states('2021-12-31') ORDER BY measure_id;
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

@@ -177,3 +177,6 @@ RESET SESSION AUTHORIZATION;
 SELECT 'as published' AS answer, code, light FROM ledger('2024-06-30', :'published') WHERE code = 'L-YEL'
 UNION ALL
 SELECT 'as known now', code, light FROM ledger('2024-06-30') WHERE code = 'L-YEL';
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

@@ -167,3 +167,6 @@ REVOKE USAGE ON SCHEMA testkit FROM rn_adam, rn_olga, rn_vera, rn_nobody;
 DROP OWNED BY rn_adam, rn_olga, rn_vera, rn_nobody, rn_admin, rn_officer, rn_verifier;
 DROP ROLE rn_adam, rn_olga, rn_vera, rn_nobody, rn_admin, rn_officer, rn_verifier;
 SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'rn\_%';
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

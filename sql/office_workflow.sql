@@ -125,3 +125,6 @@ REVOKE USAGE ON SCHEMA testkit FROM rw_adam, rw_olga;
 DROP OWNED BY rw_adam, rw_olga, rw_admin, rw_officer, rw_verifier;
 DROP ROLE rw_adam, rw_olga, rw_admin, rw_officer, rw_verifier;
 SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'rw\_%';
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

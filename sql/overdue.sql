@@ -72,3 +72,6 @@ EXPLAIN (COSTS OFF) SELECT code, days_overdue FROM overdue('2022-07-15') WHERE r
 RESET enable_seqscan;
 SELECT code, days_overdue FROM overdue('2022-07-15') WHERE region <@ '431100';
 SELECT region_level(region) AS level, count(*) FROM items WHERE region <@ '130000' GROUP BY 1 ORDER BY 1;
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

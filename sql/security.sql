@@ -223,3 +223,6 @@ DO $$ BEGIN
   END IF;
 END $$;
 SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'rt\_%';
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

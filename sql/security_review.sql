@@ -154,3 +154,6 @@ REVOKE USAGE ON SCHEMA testkit FROM rs_adam, rs_vera, rs_olga, rs_rita, rs_mallo
 DROP OWNED BY rs_adam, rs_vera, rs_olga, rs_rita, rs_mallory, rs_admin, rs_officer, rs_verifier, rs_reader;
 DROP ROLE rs_adam, rs_vera, rs_olga, rs_rita, rs_mallory, rs_admin, rs_officer, rs_verifier, rs_reader;
 SELECT count(*) AS roles_left FROM pg_roles WHERE rolname LIKE 'rs\_%';
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

@@ -186,16 +186,8 @@ SELECT d, count(*) FILTER (WHERE f IS DISTINCT FROM r) AS disagree, count(*) AS 
 -- ... and on every day a fact took effect and the day before (where the
 -- kept versions of rectify.item_versions begin and end), after the
 -- backdated completion above
-SELECT sum(c.differ) AS disagree, count(*) > 20 AS many_days,
-       (SELECT count(*) FROM item_versions) AS versions
-  FROM (SELECT DISTINCT x.d FROM events e CROSS JOIN LATERAL (VALUES (e.happened_on), (e.happened_on - 1)) x(d)
-         WHERE e.item_id IS NOT NULL) days,
-       LATERAL (SELECT count(*) AS differ
-                  FROM ((SELECT item_id, status, progress, completed_on, closed_on, deadline, due_date, reopened_count, last_reopened, escalation_level, peak_level, escalated_on FROM item_states(d)
-                         EXCEPT ALL SELECT item_id, status, progress, completed_on, closed_on, deadline, due_date, reopened_count, last_reopened, escalation_level, peak_level, escalated_on FROM item_replay(d, now(), false))
-                        UNION ALL
-                        (SELECT item_id, status, progress, completed_on, closed_on, deadline, due_date, reopened_count, last_reopened, escalation_level, peak_level, escalated_on FROM item_replay(d, now(), false)
-                         EXCEPT ALL SELECT item_id, status, progress, completed_on, closed_on, deadline, due_date, reopened_count, last_reopened, escalation_level, peak_level, escalated_on FROM item_states(d))) x) c;
+SELECT disagree, days > 20 AS many_days, (SELECT count(*) FROM item_versions) AS versions
+  FROM testkit.states_disagree();
 
 -- ---------------------------------------------------------------------
 -- Facts of one kind are recorded in the order they took effect: each
@@ -239,3 +231,6 @@ SELECT d, s.code, s.category, s.status
  ORDER BY d;
 SELECT count(*) AS versions, count(*) FILTER (WHERE category <> 'air') AS not_corrected
   FROM item_versions WHERE item_id = item('T-1');
+
+-- the rows and the kept versions tell the story of the events (testkit.states_disagree)
+SELECT * FROM testkit.states_disagree();

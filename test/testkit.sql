@@ -86,3 +86,37 @@ BEGIN
   EXECUTE format('GRANT USAGE ON SCHEMA testkit TO %I, %I, %I, %I',
                  prefix || '_adam', prefix || '_vera', prefix || '_olga', prefix || '_otto');
 END $$;
+
+-- states_disagree(): on how many (item, day) pairs rectify.item_states and
+-- the state rebuilt from the events alone (item_replay) differ, over every
+-- day a fact of an item took effect and the day before, both ways (a
+-- missing row counts); and how many days were compared.  0 when the rows
+-- and the kept versions (rectify.item_versions) tell the events' story.
+CREATE FUNCTION testkit.states_disagree(OUT disagree bigint, OUT days bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+  SELECT coalesce(sum(c.differ), 0), count(*) INTO disagree, days
+    FROM (SELECT DISTINCT x.d FROM rectify.events e
+           CROSS JOIN LATERAL (VALUES (e.happened_on), (e.happened_on - 1)) x(d)
+           WHERE e.item_id IS NOT NULL) t,
+         LATERAL (SELECT count(*) AS differ
+                    FROM ((SELECT s.item_id, s.code, s.category, s.region, s.status, s.progress,
+                                  s.completed_on, s.closed_on, s.deadline, s.due_date, s.reopened_count,
+                                  s.last_reopened, s.escalation_level, s.escalated_on, s.peak_level
+                             FROM rectify.item_states(t.d) s
+                           EXCEPT ALL
+                           SELECT r.item_id, r.code, r.category, r.region, r.status, r.progress,
+                                  r.completed_on, r.closed_on, r.deadline, r.due_date, r.reopened_count,
+                                  r.last_reopened, r.escalation_level, r.escalated_on, r.peak_level
+                             FROM rectify.item_replay(t.d, pg_catalog.now(), false) r)
+                          UNION ALL
+                          (SELECT r.item_id, r.code, r.category, r.region, r.status, r.progress,
+                                  r.completed_on, r.closed_on, r.deadline, r.due_date, r.reopened_count,
+                                  r.last_reopened, r.escalation_level, r.escalated_on, r.peak_level
+                             FROM rectify.item_replay(t.d, pg_catalog.now(), false) r
+                           EXCEPT ALL
+                           SELECT s.item_id, s.code, s.category, s.region, s.status, s.progress,
+                                  s.completed_on, s.closed_on, s.deadline, s.due_date, s.reopened_count,
+                                  s.last_reopened, s.escalation_level, s.escalated_on, s.peak_level
+                             FROM rectify.item_states(t.d) s)) x) c;
+END $$;
