@@ -1022,7 +1022,7 @@ bench_time_travel() {
 	roles_setup
 	local now="DATE '2024-06-30'" past="DATE '2024-03-31'" changed
 	changed=$(psql_q "SELECT count(*) FROM rectify.items WHERE assigned <= $past AND valid_from > $past")
-	note "time_travel: $changed of $(psql_q "SELECT count(*) FROM rectify.items WHERE assigned <= '2024-03-31'") items assigned by 2024-03-31 changed after it (rebuilt from their events)"
+	note "time_travel: $changed of $(psql_q "SELECT count(*) FROM rectify.items WHERE assigned <= '2024-03-31'") items assigned by 2024-03-31 changed after it (read from rectify.item_versions: $(psql_q "SELECT count(*) FROM rectify.item_versions") versions)"
 	log "time travel on $SMALL_LEDGER_ROWS items"
 	compare tt_scorecard "$SMALL_LEDGER_ROWS" \
 		"set(role=rb_vera):today=SELECT count(*) FROM rectify.unit_scorecard($now)" \
