@@ -32,9 +32,10 @@ COMMENT ON FUNCTION rectify.state_kinds() IS
 
 -- item_replay(asof, known_at, stale_only): items rebuilt from their
 -- events.  With stale_only, only the items with a fact recorded after
--- known_at (their row and versions are what is known now, not then).  Facts of one kind are recorded in date
--- order (check_on_date, check_in_order), so "the latest" of a kind is the
--- latest by (happened_on, event_id).
+-- known_at (their row and versions are what is known now, not then).
+-- Facts of one kind are recorded in date order (check_on_date,
+-- check_in_order), so "the latest" of a kind is the latest by
+-- (happened_on, event_id).
 CREATE FUNCTION rectify.item_replay(asof date, known_at timestamptz, stale_only boolean)
   RETURNS SETOF rectify.items
   LANGUAGE sql STABLE PARALLEL SAFE
