@@ -328,6 +328,11 @@ SELECT extend_deadline(item_id, '40 workdays', '主任', '材料补充', '2025-1
 SELECT code, deadline, original_deadline, due_date, original_due_date, calendar_version = calendar_version('cn') AS current
   FROM items WHERE code = 'WD-1';
 SELECT * FROM testkit.try($$rectify.extend_deadline((SELECT item_id FROM rectify.items WHERE code = 'WD-1'), '10 workdays', '主任', '缩短', '2025-12-22')$$);
+-- a refresh re-resolves the extension from the day it was approved, not
+-- from the assignment: nothing changes
+SELECT refresh_due_dates('cn') > 0 AS refreshed;
+SELECT code, due_date, due_date = add_workdays('2025-12-22', 40) AS from_approval
+  FROM items WHERE code = 'WD-1';
 
 -- ------------------------------------------------------------------
 -- Layering: a regional calendar over cn.  Baoding (130600) gets a local

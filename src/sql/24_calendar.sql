@@ -256,15 +256,20 @@ DECLARE
   n integer;
 BEGIN
   UPDATE rectify.items i SET
+    -- an extension counts from the day it was approved, as extend_deadline counted it
     due_date = CASE WHEN rectify.needs_calendar(i.deadline)
-                    THEN rectify.resolve_due(i.deadline, i.assigned, i.calendar) ELSE i.due_date END,
+                    THEN rectify.resolve_due(i.deadline, coalesce(locked.extended_on, i.assigned), i.calendar)
+                    ELSE i.due_date END,
     original_due_date = CASE WHEN rectify.needs_calendar(i.original_deadline)
                              THEN rectify.resolve_due(i.original_deadline, i.assigned, i.calendar)
                              ELSE i.original_due_date END,
     calendar_version = rectify.calendar_version(i.calendar)
   -- rows are locked in item order, as escalate() locks them, so that the
   -- two cannot deadlock
-  FROM (SELECT j.item_id FROM rectify.items j
+  FROM (SELECT j.item_id,
+               (SELECT max(e.happened_on) FROM rectify.events e
+                 WHERE e.item_id = j.item_id AND e.kind = 'deadline_extended') AS extended_on
+          FROM rectify.items j
          WHERE j.completed_on IS NULL
            AND (rectify.needs_calendar(j.deadline) OR rectify.needs_calendar(j.original_deadline))
            AND (refresh_due_dates.calendar IS NULL OR
@@ -275,7 +280,7 @@ BEGIN
   RETURN n;
 END $$;
 COMMENT ON FUNCTION rectify.refresh_due_dates(text) IS
-  're-resolves the due dates of open items counted in working days (in that calendar or one based on it; all if NULL); returns how many; closed items are never changed';
+  're-resolves the due dates of open items counted in working days (in that calendar or one based on it; all if NULL), an extension from the day it was approved; returns how many; closed items are never changed';
 
 -- load_calendar(calendar, days): load one year, in the shape the State
 -- Council's arrangements are published in (holiday-cn JSON):
