@@ -157,6 +157,9 @@ SELECT d, s.status, s.due_date, s.progress, s.units
 SELECT code, primary_units FROM ledger('2024-03-31') WHERE code = 'T-4'
 UNION ALL
 SELECT code, primary_units FROM ledger('2024-06-30') WHERE code = 'T-4';
+-- an escalation notice names the primary units of its own date
+SELECT d, escalation_payload(item('T-4'), 'none', 'notice', 1, d)::json -> 'units' AS units
+  FROM unnest('{2024-04-30,2024-05-01}'::date[]) d;
 -- the June 2023 dispatch is kept as taken
 SELECT month, code, status, escalation_level, progress FROM dispatch_snapshots ORDER BY month, code;
 RESET SESSION AUTHORIZATION;

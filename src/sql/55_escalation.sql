@@ -417,19 +417,9 @@ CREATE VIEW rectify.dispatch_compare WITH (security_invoker = true) AS
 COMMENT ON VIEW rectify.dispatch_compare IS
   'each month''s dispatch beside the previous month''s for the same item: status, days overdue, level and progress then and now';
 
--- The notification payload is defined once, in these two helpers, for
+-- The notification payload is defined once, in this helper, for
 -- escalation_payload() (one item, cutting the unit list to fit) and
 -- escalate() (every step of a run at once).
-CREATE FUNCTION rectify.primary_unit_names(item bigint) RETURNS text[]
-  LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-  SELECT coalesce(array_agg(u.name ORDER BY r.seq, u.name), '{}')
-    FROM rectify.responsibilities r JOIN rectify.units u USING (unit_id)
-   WHERE r.item_id = primary_unit_names.item AND r.role = 'primary';
-END;
-COMMENT ON FUNCTION rectify.primary_unit_names(bigint) IS
-  'internal: the names of an item''s primary responsible units, in their order';
-
 CREATE FUNCTION rectify.escalation_payload_json(item bigint, code text, region rectify.region,
                                                 units text[], units_omitted integer,
                                                 from_level rectify.escalation_level,
@@ -459,7 +449,8 @@ CREATE FUNCTION rectify.escalation_payload(item bigint, from_level rectify.escal
 DECLARE
   limit_bytes constant integer := 2000;
   it rectify.items;
-  units text[] := rectify.primary_unit_names(item);
+  -- the units responsible on the step's date (rectify.primary_units_on)
+  units text[] := (SELECT p.names FROM rectify.primary_units_on(item, asof) p);
   n integer := cardinality(units);
   payload text;
 BEGIN
@@ -475,7 +466,7 @@ BEGIN
 END $$;
 
 COMMENT ON FUNCTION rectify.escalation_payload(bigint, rectify.escalation_level, rectify.escalation_level, integer, date, boolean) IS
-  'the JSON sent on channel rectify_escalation for one step: item_id, code, region, primary units (cut to keep the payload under 2000 bytes, with units_omitted), from, to, days_overdue, asof, manual';
+  'the JSON sent on channel rectify_escalation for one step: item_id, code, region, primary units on asof (cut to keep the payload under 2000 bytes, with units_omitted), from, to, days_overdue, asof, manual';
 
 -- escalate(asof): one run of the ladder, set-based.  It decides every step
 -- of a chunk of candidates in one query and writes them with one UPDATE,
