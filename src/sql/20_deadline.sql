@@ -2,68 +2,18 @@
 -- rectify.deadline: 整改时限, parsed from the plans' own words.
 -- ------------------------------------------------------------------
 
-CREATE TYPE rectify.deadline;
-
-CREATE FUNCTION rectify.deadline_in(cstring) RETURNS rectify.deadline AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_out(rectify.deadline) RETURNS cstring AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_recv(internal) RETURNS rectify.deadline AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_send(rectify.deadline) RETURNS bytea AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-CREATE TYPE rectify.deadline (
-  INPUT = rectify.deadline_in,
-  OUTPUT = rectify.deadline_out,
-  RECEIVE = rectify.deadline_recv,
-  SEND = rectify.deadline_send,
-  INTERNALLENGTH = 8,
-  PASSEDBYVALUE,
-  ALIGNMENT = double,
-  STORAGE = plain
-);
+-- Declared by rectify.create_base_type (19_base_types.sql): the I/O
+-- functions deadline_in/_out/_recv/_send, deadline_lt ... deadline_ne,
+-- deadline_cmp, deadline_hash(_extended), the operators < <= = >= > <>
+-- and the btree and hash classes deadline_ops.  Order: fixed dates in
+-- calendar order, then immediate, then ongoing (deadline.c); equal
+-- deadlines have equal bits, so the int8 hash functions fit exactly.
+CALL rectify.create_base_type('rectify.deadline',
+  'INTERNALLENGTH = 8, PASSEDBYVALUE, ALIGNMENT = double, STORAGE = plain',
+  compared_by => 'C', hashed_by => 'int8',
+  order_name => 'fixed dates in calendar order, then immediate, then ongoing');
 COMMENT ON TYPE rectify.deadline IS
   'rectification deadline (整改时限): a date, a date to be sustained, immediate, immediate then ongoing, or ongoing';
-COMMENT ON FUNCTION rectify.deadline_in(cstring) IS 'text input of rectify.deadline';
-COMMENT ON FUNCTION rectify.deadline_out(rectify.deadline) IS 'canonical English output of rectify.deadline';
-COMMENT ON FUNCTION rectify.deadline_recv(internal) IS 'binary input of rectify.deadline';
-COMMENT ON FUNCTION rectify.deadline_send(rectify.deadline) IS 'binary output of rectify.deadline';
-
--- Comparison: fixed dates in calendar order, then immediate, then ongoing.
-CREATE FUNCTION rectify.deadline_cmp(rectify.deadline, rectify.deadline) RETURNS integer AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_lt(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_le(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_eq(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_ne(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_ge(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_gt(rectify.deadline, rectify.deadline) RETURNS boolean AS 'MODULE_PATHNAME' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
--- Equal deadlines have equal bits, so the int8 hash functions fit exactly.
-CREATE FUNCTION rectify.deadline_hash(rectify.deadline) RETURNS integer AS 'hashint8' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.deadline_hash_extended(rectify.deadline, bigint) RETURNS bigint AS 'hashint8extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
-
-COMMENT ON FUNCTION rectify.deadline_cmp(rectify.deadline, rectify.deadline) IS 'btree support: -1, 0 or 1';
-COMMENT ON FUNCTION rectify.deadline_lt(rectify.deadline, rectify.deadline) IS 'implementation of < for deadlines';
-COMMENT ON FUNCTION rectify.deadline_le(rectify.deadline, rectify.deadline) IS 'implementation of <= for deadlines';
-COMMENT ON FUNCTION rectify.deadline_eq(rectify.deadline, rectify.deadline) IS 'implementation of = for deadlines';
-COMMENT ON FUNCTION rectify.deadline_ne(rectify.deadline, rectify.deadline) IS 'implementation of <> for deadlines';
-COMMENT ON FUNCTION rectify.deadline_ge(rectify.deadline, rectify.deadline) IS 'implementation of >= for deadlines';
-COMMENT ON FUNCTION rectify.deadline_gt(rectify.deadline, rectify.deadline) IS 'implementation of > for deadlines';
-COMMENT ON FUNCTION rectify.deadline_hash(rectify.deadline) IS 'hash support for deadlines';
-COMMENT ON FUNCTION rectify.deadline_hash_extended(rectify.deadline, bigint) IS 'extended hash support for deadlines';
-
-CALL rectify.create_comparison_operators('rectify.deadline', 'deadline', descriptions => ARRAY[
-   'earlier deadline (dates, then immediate, then ongoing)',
-   'earlier or equal deadline',
-   'same deadline',
-   'later or equal deadline',
-   'later deadline',
-   'different deadline']);
-
-CREATE OPERATOR CLASS rectify.deadline_ops DEFAULT FOR TYPE rectify.deadline USING btree AS
-  OPERATOR 1 rectify.<, OPERATOR 2 rectify.<=, OPERATOR 3 rectify.=,
-  OPERATOR 4 rectify.>=, OPERATOR 5 rectify.>,
-  FUNCTION 1 rectify.deadline_cmp(rectify.deadline, rectify.deadline);
-CREATE OPERATOR CLASS rectify.deadline_hash_ops DEFAULT FOR TYPE rectify.deadline USING hash AS
-  OPERATOR 1 rectify.=,
-  FUNCTION 1 rectify.deadline_hash(rectify.deadline),
-  FUNCTION 2 rectify.deadline_hash_extended(rectify.deadline, bigint);
 
 CREATE CAST (text AS rectify.deadline) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (rectify.deadline AS text) WITH INOUT;
@@ -144,10 +94,6 @@ CREATE FUNCTION rectify.due_progress(due date, assigned date, asof date) RETURNS
 COMMENT ON FUNCTION rectify.due_progress(date, date, date) IS
   'time-proportional progress (序时进度) for a due date already resolved: elapsed share from assigned to due, in [0,1]; NULL for ongoing';
 
-COMMENT ON OPERATOR CLASS rectify.deadline_ops USING btree IS 'default btree class for deadlines';
-COMMENT ON OPERATOR FAMILY rectify.deadline_ops USING btree IS 'btree family for deadlines';
-COMMENT ON OPERATOR CLASS rectify.deadline_hash_ops USING hash IS 'default hash class for deadlines';
-COMMENT ON OPERATOR FAMILY rectify.deadline_hash_ops USING hash IS 'hash family for deadlines';
 COMMENT ON CAST (text AS rectify.deadline) IS 'parses a deadline as written in a plan';
 COMMENT ON CAST (rectify.deadline AS text) IS 'the canonical English form';
 

@@ -6,33 +6,17 @@
 -- functions must not depend on the caller's search_path.
 -- ---------------------------------------------------------------------------
 
-CREATE TYPE rectify.region;
-
-CREATE FUNCTION rectify.region_in(cstring) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.region_out(rectify.region) RETURNS cstring AS 'MODULE_PATHNAME', 'region_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.region_recv(internal) RETURNS rectify.region AS 'MODULE_PATHNAME', 'region_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.region_send(rectify.region) RETURNS bytea AS 'MODULE_PATHNAME', 'region_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-CREATE TYPE rectify.region (
-  INPUT = rectify.region_in,
-  OUTPUT = rectify.region_out,
-  RECEIVE = rectify.region_recv,
-  SEND = rectify.region_send,
-  INTERNALLENGTH = 4,
-  PASSEDBYVALUE,
-  ALIGNMENT = int4,
-  STORAGE = plain
-);
+-- Declared by rectify.create_base_type (19_base_types.sql): the I/O
+-- functions region_in/_out/_recv/_send, region_lt ... region_ne,
+-- region_cmp, region_sortsupport, region_hash(_extended), the operators
+-- < <= = >= > <> and the btree and hash classes region_ops, all on the
+-- built-in int4 functions.
+CALL rectify.create_base_type('rectify.region',
+  'INTERNALLENGTH = 4, PASSEDBYVALUE, ALIGNMENT = int4, STORAGE = plain',
+  compared_by => 'int4', hashed_by => 'int4',
+  order_name => 'numeric order of the codes, so a province sorts just before its prefectures and counties');
 COMMENT ON TYPE rectify.region IS
-  'GB/T 2260 administrative division code (行政区划代码), e.g. 130000 Hebei, 130600 Baoding, 130602 Jingxiu';
-COMMENT ON FUNCTION rectify.region_in(cstring) IS
-  'Text input for rectify.region: six digits, the first two a real province-level code';
-COMMENT ON FUNCTION rectify.region_out(rectify.region) IS
-  'Text output for rectify.region: the six digits';
-COMMENT ON FUNCTION rectify.region_recv(internal) IS
-  'Binary input for rectify.region: a 4-byte integer, checked like text input';
-COMMENT ON FUNCTION rectify.region_send(rectify.region) IS
-  'Binary output for rectify.region: the code as a 4-byte integer';
+  'GB/T 2260 administrative division code (行政区划代码), e.g. 130000 Hebei, 130600 Baoding, 130602 Jingxiu. Text form: six digits, the first two a real province-level code; binary form: the code as a 4-byte integer, checked like text';
 
 -- Hierarchy ------------------------------------------------------------------
 
@@ -91,59 +75,6 @@ CREATE OPERATOR rectify.<@ (
 );
 COMMENT ON OPERATOR rectify.<@ (rectify.region, rectify.region) IS
   'is contained in (inclusive): 130602 <@ 130600, 130602 <@ 130000, x <@ x';
-
--- Comparison: the representation is an int4, so the int4 functions serve ------
-
-CREATE FUNCTION rectify.region_eq(rectify.region, rectify.region) RETURNS boolean AS 'int4eq' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.region_ne(rectify.region, rectify.region) RETURNS boolean AS 'int4ne' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.region_lt(rectify.region, rectify.region) RETURNS boolean AS 'int4lt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.region_le(rectify.region, rectify.region) RETURNS boolean AS 'int4le' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.region_gt(rectify.region, rectify.region) RETURNS boolean AS 'int4gt' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.region_ge(rectify.region, rectify.region) RETURNS boolean AS 'int4ge' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.region_cmp(rectify.region, rectify.region) RETURNS integer AS 'btint4cmp' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.region_sortsupport(internal) RETURNS void AS 'btint4sortsupport' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.region_hash(rectify.region) RETURNS integer AS 'hashint4' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.region_hash_extended(rectify.region, bigint) RETURNS bigint AS 'hashint4extended' LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.region_eq(rectify.region, rectify.region) IS 'Implements = for rectify.region';
-COMMENT ON FUNCTION rectify.region_ne(rectify.region, rectify.region) IS 'Implements <> for rectify.region';
-COMMENT ON FUNCTION rectify.region_lt(rectify.region, rectify.region) IS 'Implements < for rectify.region';
-COMMENT ON FUNCTION rectify.region_le(rectify.region, rectify.region) IS 'Implements <= for rectify.region';
-COMMENT ON FUNCTION rectify.region_gt(rectify.region, rectify.region) IS 'Implements > for rectify.region';
-COMMENT ON FUNCTION rectify.region_ge(rectify.region, rectify.region) IS 'Implements >= for rectify.region';
-COMMENT ON FUNCTION rectify.region_cmp(rectify.region, rectify.region) IS 'Btree comparison for rectify.region (numeric order of the codes)';
-COMMENT ON FUNCTION rectify.region_sortsupport(internal) IS 'Btree sort support for rectify.region';
-COMMENT ON FUNCTION rectify.region_hash(rectify.region) IS 'Hash of a rectify.region (that of its integer code)';
-COMMENT ON FUNCTION rectify.region_hash_extended(rectify.region, bigint) IS 'Seeded 64-bit hash of a rectify.region';
-
-CALL rectify.create_comparison_operators('rectify.region', 'region', descriptions => ARRAY[
-   'less than (numeric order of the codes)',
-   'less than or equal (numeric order of the codes)',
-   'equal',
-   'greater than or equal (numeric order of the codes)',
-   'greater than (numeric order of the codes)',
-   'not equal']);
-
-CREATE OPERATOR CLASS rectify.region_ops
-  DEFAULT FOR TYPE rectify.region USING btree AS
-    OPERATOR 1 rectify.<, OPERATOR 2 rectify.<=, OPERATOR 3 rectify.=,
-    OPERATOR 4 rectify.>=, OPERATOR 5 rectify.>,
-    FUNCTION 1 rectify.region_cmp(rectify.region, rectify.region),
-    FUNCTION 2 (rectify.region, rectify.region) rectify.region_sortsupport(internal),
-    FUNCTION 4 (rectify.region, rectify.region) pg_catalog.btequalimage(oid);
-COMMENT ON OPERATOR CLASS rectify.region_ops USING btree IS
-  'Default btree class for rectify.region: numeric order, so a province sorts just before its prefectures and counties';
-COMMENT ON OPERATOR FAMILY rectify.region_ops USING btree IS
-  'Btree family of rectify.region';
-
-CREATE OPERATOR CLASS rectify.region_ops
-  DEFAULT FOR TYPE rectify.region USING hash AS
-    OPERATOR 1 rectify.=,
-    FUNCTION 1 rectify.region_hash(rectify.region),
-    FUNCTION 2 rectify.region_hash_extended(rectify.region, bigint);
-COMMENT ON OPERATOR CLASS rectify.region_ops USING hash IS
-  'Default hash class for rectify.region';
-COMMENT ON OPERATOR FAMILY rectify.region_ops USING hash IS
-  'Hash family of rectify.region';
 
 -- Casts ------------------------------------------------------------------------
 

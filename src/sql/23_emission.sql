@@ -4,29 +4,17 @@
 -- 31_accounting.sql.
 -- ---------------------------------------------------------------------
 
-CREATE TYPE rectify.emission;
-
-CREATE FUNCTION rectify.emission_in(cstring) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_out(rectify.emission) RETURNS cstring AS 'MODULE_PATHNAME', 'emission_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_recv(internal) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.emission_send(rectify.emission) RETURNS bytea AS 'MODULE_PATHNAME', 'emission_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-CREATE TYPE rectify.emission (
-  INPUT = rectify.emission_in,
-  OUTPUT = rectify.emission_out,
-  RECEIVE = rectify.emission_recv,
-  SEND = rectify.emission_send,
-  INTERNALLENGTH = 16,
-  ALIGNMENT = double,
-  STORAGE = plain
-);
-
+-- Declared by rectify.create_base_type (19_base_types.sql): the I/O
+-- functions emission_in/_out/_recv/_send, emission_lt ... emission_ne,
+-- emission_cmp, emission_hash(_extended), the operators < <= = >= > <>
+-- and the btree and hash classes emission_ops.  The order is total
+-- (by pollutant, then amount) and comparison never errors, so mixed
+-- columns sort and join.
+CALL rectify.create_base_type('rectify.emission',
+  'INTERNALLENGTH = 16, ALIGNMENT = double, STORAGE = plain',
+  compared_by => 'C', hashed_by => 'C', order_name => 'by pollutant, then amount');
 COMMENT ON TYPE rectify.emission IS
   'An amount of one pollutant in integer grams, e.g. ''12.5 t NOx'', ''3.2万吨 COD'', ''氨氮 1.2吨''; arithmetic checks the pollutant, comparisons order by pollutant then amount';
-COMMENT ON FUNCTION rectify.emission_in(cstring) IS 'Text input of rectify.emission';
-COMMENT ON FUNCTION rectify.emission_out(rectify.emission) IS 'Text output of rectify.emission: tonnes and canonical pollutant name';
-COMMENT ON FUNCTION rectify.emission_recv(internal) IS 'Binary input of rectify.emission (validated like text input)';
-COMMENT ON FUNCTION rectify.emission_send(rectify.emission) IS 'Binary output of rectify.emission';
 
 CREATE CAST (rectify.emission AS text) WITH INOUT AS ASSIGNMENT;
 CREATE CAST (text AS rectify.emission) WITH INOUT AS ASSIGNMENT;
@@ -87,54 +75,6 @@ COMMENT ON OPERATOR rectify.* (float8, rectify.emission) IS 'Factor times an amo
 COMMENT ON OPERATOR rectify./ (rectify.emission, float8) IS 'Amount divided by a number, rounded to the gram';
 COMMENT ON OPERATOR rectify./ (rectify.emission, rectify.emission) IS 'Ratio of two amounts of the same pollutant';
 
--- Comparison: total order by pollutant, then amount; never errors
-CREATE FUNCTION rectify.emission_eq(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_eq' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_ne(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_ne' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_lt(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_lt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_le(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_le' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_gt(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_gt' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_ge(rectify.emission, rectify.emission) RETURNS boolean AS 'MODULE_PATHNAME', 'emission_ge' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_cmp(rectify.emission, rectify.emission) RETURNS integer AS 'MODULE_PATHNAME', 'emission_cmp' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_hash(rectify.emission) RETURNS integer AS 'MODULE_PATHNAME', 'emission_hash' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-CREATE FUNCTION rectify.emission_hash_extended(rectify.emission, bigint) RETURNS bigint AS 'MODULE_PATHNAME', 'emission_hash_extended' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE LEAKPROOF;
-COMMENT ON FUNCTION rectify.emission_eq(rectify.emission, rectify.emission) IS 'Implements =';
-COMMENT ON FUNCTION rectify.emission_ne(rectify.emission, rectify.emission) IS 'Implements <>';
-COMMENT ON FUNCTION rectify.emission_lt(rectify.emission, rectify.emission) IS 'Implements <';
-COMMENT ON FUNCTION rectify.emission_le(rectify.emission, rectify.emission) IS 'Implements <=';
-COMMENT ON FUNCTION rectify.emission_gt(rectify.emission, rectify.emission) IS 'Implements >';
-COMMENT ON FUNCTION rectify.emission_ge(rectify.emission, rectify.emission) IS 'Implements >=';
-COMMENT ON FUNCTION rectify.emission_cmp(rectify.emission, rectify.emission) IS 'btree support: order by pollutant, then amount';
-COMMENT ON FUNCTION rectify.emission_hash(rectify.emission) IS 'hash support';
-COMMENT ON FUNCTION rectify.emission_hash_extended(rectify.emission, bigint) IS 'hash support, seeded 64-bit';
-
-CALL rectify.create_comparison_operators('rectify.emission', 'emission', descriptions => ARRAY[
-   'Less than, by pollutant then amount',
-   'Less than or equal, by pollutant then amount',
-   'Same pollutant and same amount',
-   'Greater than or equal, by pollutant then amount',
-   'Greater than, by pollutant then amount',
-   'Different pollutant or amount']);
-
-CREATE OPERATOR CLASS rectify.emission_ops
-  DEFAULT FOR TYPE rectify.emission USING btree AS
-    OPERATOR 1 rectify.<, OPERATOR 2 rectify.<=, OPERATOR 3 rectify.=,
-    OPERATOR 4 rectify.>=, OPERATOR 5 rectify.>,
-    FUNCTION 1 rectify.emission_cmp(rectify.emission, rectify.emission);
-COMMENT ON OPERATOR CLASS rectify.emission_ops USING btree IS
-  'Total order of emissions: by pollutant, then amount';
-COMMENT ON OPERATOR FAMILY rectify.emission_ops USING btree IS
-  'Total order of emissions: by pollutant, then amount';
-
-CREATE OPERATOR CLASS rectify.emission_ops
-  DEFAULT FOR TYPE rectify.emission USING hash AS
-    OPERATOR 1 rectify.=,
-    FUNCTION 1 rectify.emission_hash(rectify.emission),
-    FUNCTION 2 rectify.emission_hash_extended(rectify.emission, bigint);
-COMMENT ON OPERATOR CLASS rectify.emission_ops USING hash IS
-  'Hashing of emissions (pollutant and amount), for hash joins and aggregation';
-COMMENT ON OPERATOR FAMILY rectify.emission_ops USING hash IS
-  'Hashing of emissions (pollutant and amount), for hash joins and aggregation';
-
 -- Aggregates: sum, min, max, avg (all parallel safe)
 CREATE FUNCTION rectify.emission_sum_accum(rectify.emission, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_sum_accum' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION rectify.emission_smaller(rectify.emission, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_smaller' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
@@ -176,6 +116,6 @@ COMMENT ON AGGREGATE rectify.avg(rectify.emission) IS
   'Average of one pollutant, rounded to the gram half away from zero';
 
 
--- rectify.emission is the last type whose comparison operators
--- 19_comparison.sql's procedure declares.
-DROP PROCEDURE rectify.create_comparison_operators(regtype, text, text[]);
+-- rectify.emission is the last type 19_base_types.sql declares.
+DROP PROCEDURE rectify.create_base_type(text, text, text, text, text);
+DROP FUNCTION rectify.create_base_type_support(text, text, text, text, text, text, text);
