@@ -729,13 +729,7 @@ emission_mul_float8(PG_FUNCTION_ARGS)
 	PG_RETURN_EMISSION_P(multiply(PG_GETARG_EMISSION_P(0), PG_GETARG_FLOAT8(1)));
 }
 
-/* float8 * emission */
-PG_FUNCTION_INFO_V1(float8_mul_emission);
-Datum
-float8_mul_emission(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_EMISSION_P(multiply(PG_GETARG_EMISSION_P(1), PG_GETARG_FLOAT8(0)));
-}
+/* float8 * emission is emission * float8 with its arguments swapped, in SQL. */
 
 /*
  * a / d rounded half away from zero, for d != 0 and no overflow (the

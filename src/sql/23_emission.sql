@@ -43,7 +43,7 @@ CREATE FUNCTION rectify.emission_pl(rectify.emission, rectify.emission) RETURNS 
 CREATE FUNCTION rectify.emission_mi(rectify.emission, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_mi' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION rectify.emission_um(rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_um' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION rectify.emission_mul_float8(rectify.emission, float8) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_mul_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rectify.float8_mul_emission(float8, rectify.emission) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'float8_mul_emission' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rectify.float8_mul_emission(float8, rectify.emission) RETURNS rectify.emission LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE RETURN rectify.emission_mul_float8($2, $1);
 CREATE FUNCTION rectify.emission_div_float8(rectify.emission, float8) RETURNS rectify.emission AS 'MODULE_PATHNAME', 'emission_div_float8' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION rectify.emission_div(rectify.emission, rectify.emission) RETURNS float8 AS 'MODULE_PATHNAME', 'emission_div' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rectify.emission_pl(rectify.emission, rectify.emission) IS 'Implements emission + emission (same pollutant)';

@@ -52,6 +52,23 @@ CREATE INDEX notifications_on_date_idx ON rectify.notifications (on_date);
 SELECT pg_catalog.pg_extension_config_dump('rectify.notifications', '');
 SELECT pg_catalog.pg_extension_config_dump('rectify.notifications_id_seq', '');
 
+-- Whoever writes to the outbox, listeners are woken once per statement
+-- that wrote a row (a conflict that wrote nothing wakes nobody).
+CREATE FUNCTION rectify.notifications_wake() RETURNS trigger
+  LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+  IF EXISTS (SELECT FROM written) THEN
+    PERFORM pg_notify('rectify_notifications', '');
+  END IF;
+  RETURN NULL;
+END $$;
+REVOKE ALL ON FUNCTION rectify.notifications_wake() FROM PUBLIC;
+COMMENT ON FUNCTION rectify.notifications_wake() IS
+  'trigger: NOTIFY rectify_notifications (empty payload) after a statement that wrote notifications';
+CREATE TRIGGER notifications_wake AFTER INSERT ON rectify.notifications
+  REFERENCING NEW TABLE AS written
+  FOR EACH STATEMENT EXECUTE FUNCTION rectify.notifications_wake();
+
 -- Each consumer's cursor, per role: an officer's consumer "sms" and the
 -- office's consumer "sms" are two cursors, and nobody moves another
 -- role's.  Read and written only through the functions below.
@@ -110,8 +127,6 @@ COMMENT ON FUNCTION rectify.primary_units_on(bigint, date) IS
 -- ------------------------------------------------------------------
 CREATE FUNCTION rectify.notify_escalations() RETURNS trigger
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, rectify, pg_temp AS $$
-DECLARE
-  n bigint;
 BEGIN
   -- Only steps recorded by this transaction: a restore copies old events
   -- in (their recorded_at is not now()) and brings the outbox with them.
@@ -133,14 +148,10 @@ BEGIN
    WHERE e.kind IN ('escalated', 'escalated_manually') AND e.recorded_at = pg_catalog.now()
    ORDER BY e.event_id
   ON CONFLICT DO NOTHING;
-  GET DIAGNOSTICS n = ROW_COUNT;
-  IF n > 0 THEN
-    PERFORM pg_notify('rectify_notifications', '');
-  END IF;
   RETURN NULL;
 END $$;
 COMMENT ON FUNCTION rectify.notify_escalations() IS
-  'trigger: writes one rectify.notifications row per escalation step recorded in rectify.events, and wakes listeners on rectify_notifications';
+  'trigger: writes one rectify.notifications row per escalation step recorded in rectify.events (notifications_wake wakes the listeners)';
 CREATE TRIGGER events_notify_escalations AFTER INSERT ON rectify.events
   REFERENCING NEW TABLE AS new_events
   FOR EACH STATEMENT EXECUTE FUNCTION rectify.notify_escalations();
@@ -243,10 +254,6 @@ BEGIN
    ORDER BY r.n, r.item_id, r.seq
   ON CONFLICT DO NOTHING;
   GET DIAGNOSTICS total = ROW_COUNT;
-
-  IF total > 0 THEN
-    PERFORM pg_notify('rectify_notifications', '');
-  END IF;
   RETURN total;
 END $$;
 COMMENT ON FUNCTION rectify.remind(date) IS
