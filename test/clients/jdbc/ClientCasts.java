@@ -49,11 +49,23 @@ public class ClientCasts {
 		}
 	}
 
-	// binds the strings to the statement's parameters 1, 2, ... with
-	// setString(), as an application would
-	static void bind(PreparedStatement ps, String... values) throws SQLException {
-		for (int i = 0; i < values.length; i++)
-			ps.setString(i + 1, values[i]);
+	// binds the values to the statement's parameters 1, 2, ... as an
+	// application would, each with the setter of its Java type (which decides
+	// the type pgjdbc sends): a String with setString(), an Integer with
+	// setInt(), a BigDecimal with setBigDecimal(), anything else (a
+	// LocalDate) with setObject()
+	static void bind(PreparedStatement ps, Object... values) throws SQLException {
+		for (int i = 0; i < values.length; i++) {
+			Object v = values[i];
+			if (v instanceof String s)
+				ps.setString(i + 1, s);
+			else if (v instanceof Integer n)
+				ps.setInt(i + 1, n);
+			else if (v instanceof BigDecimal d)
+				ps.setBigDecimal(i + 1, d);
+			else
+				ps.setObject(i + 1, v);
+		}
 	}
 
 	static String one(PreparedStatement ps) throws SQLException {
@@ -73,20 +85,13 @@ public class ClientCasts {
 		try (Connection c = DriverManager.getConnection(url, "cd_adam", "")) {
 			attempt("register_item", () -> {
 				PreparedStatement ps = c.prepareStatement("SELECT rectify.register_item(?, ?, ?, ?, ?, ?)");
-				ps.setString(1, code);
-				ps.setString(2, region);
-				ps.setString(3, "露天煤场扬尘");
-				ps.setString(4, deadline);
-				ps.setObject(5, assigned);
-				ps.setString(6, "air");
+				bind(ps, code, region, "露天煤场扬尘", deadline, assigned, "air");
 				String id = one(ps);
 				check("register_item", id != null && Long.parseLong(id) > 0, "returned " + id);
 			});
 			attempt("assign_unit", () -> {
 				PreparedStatement ps = c.prepareStatement("SELECT rectify.assign_unit(rectify.item(?), ?, 'primary', ?)");
-				ps.setString(1, code);
-				ps.setString(2, "保定市生态环境局");
-				ps.setObject(3, assigned);
+				bind(ps, code, "保定市生态环境局", assigned);
 				ps.executeQuery().close();
 				check("assign_unit", true, "");
 			});
@@ -98,11 +103,7 @@ public class ClientCasts {
 			attempt("extend_deadline", () -> {
 				PreparedStatement ps = c.prepareStatement(
 					"SELECT rectify.extend_deadline(rectify.item(?), ?, ?, ?, ?)");
-				ps.setString(1, code);
-				ps.setString(2, extended);
-				ps.setString(3, "省督察办");
-				ps.setString(4, "汛期停工");
-				ps.setObject(5, LocalDate.of(2024, 9, 1));
+				bind(ps, code, extended, "省督察办", "汛期停工", LocalDate.of(2024, 9, 1));
 				String due = one(ps);
 				PreparedStatement q = c.prepareStatement(
 					"SELECT due_date::text FROM rectify.items WHERE code = ? AND deadline = ?");
@@ -113,24 +114,17 @@ public class ClientCasts {
 			attempt("insert_emission", () -> {
 				PreparedStatement ps = c.prepareStatement(
 					"INSERT INTO rectify.base_emissions (region, year, amount) VALUES (?, ?, ?)");
-				ps.setString(1, region);
-				ps.setInt(2, year);
-				ps.setString(3, "1.5万吨 SO2");
+				bind(ps, region, year, "1.5万吨 SO2");
 				ps.executeUpdate();
 				ps.setString(3, "氨氮 1.2吨");
 				ps.executeUpdate();
 				PreparedStatement up = c.prepareStatement(
 					"UPDATE rectify.base_emissions SET amount = ? WHERE region = ? AND year = ? AND pollutant = 'SO2'");
-				up.setString(1, "15500 t SO2");
-				up.setString(2, region);
-				up.setInt(3, year);
+				bind(up, "15500 t SO2", region, year);
 				int n = up.executeUpdate();
 				PreparedStatement q = c.prepareStatement(
 					"SELECT count(*) FROM rectify.base_emissions WHERE region = ? AND year = ? AND amount IN (?, ?)");
-				q.setString(1, region);
-				q.setInt(2, year);
-				q.setString(3, "15500 t SO2");
-				q.setString(4, "氨氮 1.2吨");
+				bind(q, region, year, "15500 t SO2", "氨氮 1.2吨");
 				String both = one(q);
 				check("insert_emission", n == 1 && "2".equals(both), "updated " + n + ", found " + both);
 			});
@@ -142,26 +136,18 @@ public class ClientCasts {
 			});
 			attempt("bad_values", () -> {
 				PreparedStatement reg = c.prepareStatement("SELECT rectify.register_item(?, ?, ?, ?, ?)");
-				reg.setString(1, "J-9");
-				reg.setString(2, "990600");
-				reg.setString(3, "噪声");
-				reg.setString(4, deadline);
-				reg.setObject(5, assigned);
+				bind(reg, "J-9", "990600", "噪声", deadline, assigned);
 				refused("bad_region", reg, "22023", "990600");
 				PreparedStatement up = c.prepareStatement("UPDATE rectify.items SET region = ? WHERE code = ?");
 				bind(up, "1306x0", code);
 				refused("bad_region_syntax", up, "22P02", "1306x0");
 				PreparedStatement ext = c.prepareStatement(
 					"SELECT rectify.extend_deadline(rectify.item(?), ?, 'x', 'y', ?)");
-				ext.setString(1, code);
-				ext.setString(2, "2025年13月1日");
-				ext.setObject(3, LocalDate.of(2024, 9, 2));
+				bind(ext, code, "2025年13月1日", LocalDate.of(2024, 9, 2));
 				refused("bad_deadline", ext, "22007", "2025年13月1日");
 				PreparedStatement em = c.prepareStatement(
 					"INSERT INTO rectify.base_emissions (region, year, amount) VALUES (?, ?, ?)");
-				em.setString(1, region);
-				em.setInt(2, year + 10);
-				em.setString(3, "12.5 t XYZ");
+				bind(em, region, year + 10, "12.5 t XYZ");
 				refused("bad_emission", em, "22P02", "12.5 t XYZ");
 			});
 		}
@@ -171,9 +157,7 @@ public class ClientCasts {
 			BigDecimal progress = new BigDecimal("0.4");
 			attempt("report_progress", () -> {
 				PreparedStatement ps = c.prepareStatement("SELECT rectify.report_progress(rectify.item(?), ?, ?)");
-				ps.setString(1, code);
-				ps.setBigDecimal(2, progress);
-				ps.setObject(3, LocalDate.of(2024, 9, 2));
+				bind(ps, code, progress, LocalDate.of(2024, 9, 2));
 				String r = one(ps);
 				check("report_progress", r != null && new BigDecimal(r).compareTo(progress) == 0, "returned " + r);
 			});
@@ -181,10 +165,7 @@ public class ClientCasts {
 				PreparedStatement ps = c.prepareStatement(
 					"SELECT region::text, deadline = ?, progress, extended FROM rectify.ledger(?) " +
 					"WHERE code = ? AND region <@ ?");
-				ps.setString(1, extended);
-				ps.setObject(2, LocalDate.of(2024, 9, 2));
-				ps.setString(3, code);
-				ps.setString(4, region);
+				bind(ps, extended, LocalDate.of(2024, 9, 2), code, region);
 				try (ResultSet rs = ps.executeQuery()) {
 					boolean found = rs.next();
 					check("read_ledger", found && moved.equals(rs.getString(1)) && rs.getBoolean(2)
