@@ -529,17 +529,29 @@ BEGIN
          AND (i.escalated_on IS NULL OR i.escalated_on <= asof)
        ORDER BY i.item_id
          FOR UPDATE),
+    -- The thresholds depend on the scope (category, source) only: they
+    -- are looked up once per scope of the chunk, not once per item.
+    thresholds AS (
+      SELECT s.category, s.source, t.level, t.min_days_overdue, t.scope
+        FROM (SELECT DISTINCT d.category, d.source FROM due d) s
+       CROSS JOIN LATERAL rectify.escalation_thresholds(s.category, s.source) t),
+    -- per scope and level, the smallest threshold above it: the next date
+    -- the level can rise is the due date plus that (next_threshold_date)
+    next_up AS (
+      SELECT t.category, t.source, l.level AS above,
+             min(t.min_days_overdue) FILTER (WHERE t.level > l.level) AS days
+        FROM thresholds t CROSS JOIN rectify.escalation_ladder l
+       GROUP BY t.category, t.source, l.level),
     judged AS (
-      SELECT d.*, coalesce(t.level, 'none') AS by_days, t.min_days_overdue AS threshold, t.scope,
+      SELECT DISTINCT ON (d.item_id)
+             d.*, coalesce(t.level, 'none') AS by_days, t.min_days_overdue AS threshold, t.scope,
              rectify.due_progress(d.due_date, d.progress_from, asof) AS expected
         FROM (SELECT d.*, rectify.due_days_overdue(d.due_date, d.completed_on, asof) AS days
                 FROM due d
                WHERE d.completed_on IS NULL) d     -- never: completion clears the date
-        LEFT JOIN LATERAL (
-          SELECT t.level, t.min_days_overdue, t.scope
-            FROM rectify.escalation_thresholds(d.category, d.source) t
-           WHERE t.min_days_overdue <= d.days
-           ORDER BY t.level DESC LIMIT 1) t ON true),
+        LEFT JOIN thresholds t
+          ON t.category = d.category AND t.source = d.source AND t.min_days_overdue <= d.days
+       ORDER BY d.item_id, t.level DESC NULLS LAST),
     decided AS (
       SELECT j.*, (j.by_days < 'notice' AND coalesce(j.expected - j.progress >= lag_limit, false)) AS lagging
         FROM judged j)
@@ -550,8 +562,7 @@ BEGIN
            array_agg(s.days ORDER BY s.item_id),
            -- the next date the level can rise: as escalation_next_change()
            -- computes it for an item at notice or above (no lag date)
-           array_agg(rectify.next_threshold_date(s.due_date, s.category, s.source, s.new_level)
-                     ORDER BY s.item_id),
+           array_agg(s.due_date + n.days ORDER BY s.item_id),
            array_agg(CASE WHEN s.lagging
                           THEN format('lagging: progress %s is %s behind 序时进度 %s (threshold %s)',
                                       s.progress, s.expected - s.progress, s.expected, lag_limit)
@@ -564,6 +575,7 @@ BEGIN
       FROM (SELECT d.*, CASE WHEN d.lagging THEN 'notice' ELSE d.by_days END::rectify.escalation_level AS new_level
               FROM decided d) s
       JOIN rectify.escalation_ladder l ON l.level = s.by_days
+      JOIN next_up n ON n.category = s.category AND n.source = s.source AND n.above = s.new_level
      WHERE s.new_level > s.escalation_level;
 
     first := first + chunk;
