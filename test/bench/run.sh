@@ -1079,6 +1079,23 @@ bench_office() {
 
 # ---------------------------------------------------------------------------
 
+# Whether the server's shared memory is in huge pages (huge_pages = try
+# takes them when the kernel has them reserved).  Without them every new
+# backend faults the shared buffers it touches in 4 kB at a time, which
+# adds about a second to a fresh session's escalate() or scorecard here
+# (docs/performance.md).
+huge_pages_note() {
+	local total free rsvd
+	total=$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo)
+	free=$(awk '/^HugePages_Free:/ {print $2}' /proc/meminfo)
+	rsvd=$(awk '/^HugePages_Rsvd:/ {print $2}' /proc/meminfo)
+	if [ "${total:-0}" -gt 0 ] && [ $((total - free + rsvd)) -gt 0 ]; then
+		echo "huge pages in use ($((total - free + rsvd)) of $total reserved 2 MB pages)"
+	else
+		echo "no huge pages (vm.nr_hugepages = ${total:-0})"
+	fi
+}
+
 for m in $ALL_MEASUREMENTS; do
 	wanted "$m" && "bench_$m"
 done
@@ -1087,7 +1104,8 @@ echo
 echo "rectify $GIT_REV, PostgreSQL $(psql_q 'SHOW server_version'), $(nproc) CPUs, $(free -g | awk '/^Mem:/ {print $2}') GB;" \
 	"jit $JIT, max_parallel_workers_per_gather 0, shared_buffers 4GB;" \
 	"median of $RUNS runs after a warm-up ($SLOW_RUNS for PL/pgSQL, day-by-day and seq scan, no warm-up); seed $SEED; $((SECONDS - started)) s;" \
-	"load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
+	"load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
+	"$(huge_pages_note)"
 psql_f -P footer=off -c "SELECT * FROM bench.report_table"
 for n in "${NOTES[@]}"; do echo "$n"; done
 psql_f -At -c "COPY (SELECT * FROM bench.results ORDER BY seq) TO STDOUT WITH CSV HEADER" > "$ROOT-results.csv" 2>/dev/null || true
