@@ -55,7 +55,9 @@ CREATE FUNCTION dr_quality_direct(year integer, region rectify.region) RETURNS T
          ARRAY[CASE WHEN a.met THEN 'met' WHEN NOT a.met THEN 'notmet' ELSE 'nodata' END,
                rectify.html_escape(coalesce(a.region_name, a.region::text)),
                rectify.html_escape(a.indicator_name), coalesce(a.period, '–'), coalesce(a.value::text, '–'),
-               rectify.html_escape(a.unit), rectify.html_escape(coalesce(a.comparator || ' ' || a.target, '–')),
+               rectify.html_escape(a.unit),
+               rectify.html_escape(coalesce(CASE a.comparator WHEN '<=' THEN '≤' WHEN '>=' THEN '≥'
+                                                 ELSE a.comparator END || ' ' || a.target, '–')),
                CASE WHEN a.met THEN '✓ 达标 met' WHEN NOT a.met THEN '✗ 未达标 not met' ELSE '– 无数据 no data' END,
                coalesce(CASE WHEN a.yoy_change > 0 THEN '+' ELSE '' END || a.yoy_change, '–'),
                coalesce(CASE WHEN a.yoy_change_pct > 0 THEN '+' ELSE '' END || a.yoy_change_pct || '%', '–'),
@@ -199,8 +201,9 @@ SELECT d.n, q.cells[2] AS region, d.indicator, q.cells[4] AS period, q.cells[5] 
 -- one met and one not met, as indicator_attainment says
 SELECT indicator, region, period, value, comparator, target, met
   FROM indicator_attainment(2024) WHERE met IS NOT NULL ORDER BY region, indicator;
--- the comparator is escaped, the not-met row marked in words, not colour alone
-SELECT strpos(q, '<= ') AS raw_comparator, strpos(q, '&lt;= 36.8') > 0 AS escaped_comparator,
+-- <= shows as ≤, > is escaped, the not-met row marked in words, not colour alone
+SELECT strpos(q, '<= ') + strpos(q, '> 82.1') AS raw_comparator,
+       strpos(q, '≤ 36.8') > 0 AS less_or_equal, strpos(q, '&gt; 82.1') > 0 AS escaped_comparator,
        q LIKE '%<tr class="notmet">%✗ 未达标 not met%' AS not_met_marked
   FROM (SELECT substring(h FROM '<section id="quality">.*?</section>') AS q FROM adam_quality) s;
 -- a region: only its rows

@@ -360,7 +360,9 @@ $h$,
                              rectify.html_escape(coalesce(a.period, '–')),
                              rectify.html_escape(coalesce(a.value::text, '–')),
                              rectify.html_escape(a.unit),
-                             rectify.html_escape(coalesce(a.comparator || ' ' || a.target::text, '–')),
+                             -- ≤ and ≥ as a reader writes them; < and > escaped
+                             rectify.html_escape(coalesce(CASE a.comparator WHEN '<=' THEN '≤' WHEN '>=' THEN '≥'
+                                                                 ELSE a.comparator END || ' ' || a.target::text, '–')),
                              CASE WHEN a.met THEN 'met' WHEN NOT a.met THEN 'notmet' ELSE 'nodata' END,
                              CASE WHEN a.met THEN '✓ 达标 met' WHEN NOT a.met THEN '✗ 未达标 not met' ELSE '– 无数据 no data' END,
                              coalesce(CASE WHEN a.yoy_change > 0 THEN '+' ELSE '' END || a.yoy_change::text, '–'),
