@@ -166,8 +166,13 @@ SELECT register_item('P-01', '130600', '中央督察交办的水问题', '2022-0
        register_item('P-02', '131000', '省级督察交办的水问题', '2022-03-31', '2022-01-01', 'water', 'provincial');
 SELECT report_progress(item_id, 0.9, '2022-02-01') FROM items WHERE code IN ('P-01', 'P-02') ORDER BY code;
 SELECT code, escalation_next FROM items WHERE code ~ '^P-' ORDER BY code;   -- due + 3 (office notice)
+-- run by an administrator, as the office runs it: the thresholds of each
+-- scope (water/central, water/provincial) decide the steps and next dates
+CALL testkit.office('ep');
+SET SESSION AUTHORIZATION ep_adam;
 SELECT code, from_level, to_level, days_overdue, reason FROM escalate('2022-04-25')
  WHERE code ~ '^P-' ORDER BY code;
+RESET SESSION AUTHORIZATION;
 -- A policy change moves the stored dates at once: P-02 (circular) next
 -- reaches supervision at due + 30 (built-in), due + 26 with a water rule.
 SELECT code, escalation_level, escalation_next FROM items WHERE code = 'P-02';
